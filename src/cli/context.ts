@@ -1,0 +1,49 @@
+/**
+ * What every command needs: the config, a logger, and the database opened and migrated. Errors
+ * are printed as one plain sentence that says what to do, never as a stack trace.
+ */
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type Database, migrate, openDatabase } from '../db/index.ts';
+import { isTandemError } from '../errors.ts';
+
+export interface CommandContext {
+  config: Config;
+  database: Database;
+}
+
+/** Opens the configured database, applies pending migrations, runs `fn`, closes the database. */
+export async function withDatabase<T>(fn: (ctx: CommandContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    if (options.migrate !== false) await migrate(database);
+    return await fn({ config, database });
+  } finally {
+    await database.close();
+  }
+}
+
+/** Prints an error for a person at a terminal and sets a failing exit code. */
+export function reportCommandError(e: unknown): void {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`tandem: ${e.message}\n`);
+  } else if (isTandemError(e)) {
+    process.stderr.write(`tandem: ${e.message}\n`);
+  } else if (e instanceof Error) {
+    process.stderr.write(`tandem: ${e.message}\n`);
+    if (process.env.TANDEM_DEBUG) process.stderr.write(`${e.stack}\n`);
+  } else {
+    process.stderr.write(`tandem: ${String(e)}\n`);
+  }
+  process.exitCode = 1;
+}
+
+/** Writes a progress line that overwrites itself on a terminal (stderr, so --json stays clean). */
+export function progress(line: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+
+export function progressDone(): void {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+}

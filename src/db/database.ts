@@ -1,0 +1,184 @@
+/**
+ * Opens Tandem's database: the embedded PostgreSQL (PGlite) in the data folder when no
+ * DATABASE_URL is set, or a PostgreSQL server. Both return values with the same JavaScript
+ * types (int8 and numeric as number, date as 'YYYY-MM-DD', timestamps as Date), so the same
+ * queries and tests serve both.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { errors } from '../errors.ts';
+import { PgliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'embedded' | 'server';
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: DatabaseKind;
+  /** Where the data lives, for messages: the folder or the server URL without password. */
+  location: string;
+  /** Runs a multi-statement SQL script in one transaction (migrations). */
+  execScript(script: string): Promise<void>;
+  /** The embedded engine, when embedded (bulk COPY in benchmarks). */
+  pglite?: PGlite;
+  /** The server pool, when on a server. */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+const toNumber = (v: string): number => Number(v);
+const asIs = (v: string): string => v;
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded database; ignored with a URL. Undefined means in memory. */
+  dataDir?: string | undefined;
+  /** A dump made by PGlite's dumpDataDir, to start from (tests use a migrated template). */
+  loadDataDir?: Blob;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) return openServer(options.databaseUrl);
+  return openEmbedded(options.dataDir, options.loadDataDir);
+}
+
+async function openServer(url: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === OID.int8 || oid === OID.numeric) return toNumber;
+        if (oid === OID.date) return asIs;
+        return pg.types.getTypeParser(oid, format ?? 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const location = redact(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw errors.databaseUnavailable(
+      `cannot connect to the PostgreSQL server at ${location}: ${(e as Error).message}. ` +
+        'Check that the server runs and DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.',
+      { location },
+    );
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'server',
+    location,
+    pool,
+    async execScript(script) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(script);
+        await client.query('commit');
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
+  let unlock = (): void => {};
+  let folder: string | undefined;
+  if (dataDir) {
+    folder = path.join(dataDir, 'pg');
+    fs.mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
+  let engine: PGlite;
+  try {
+    engine = await PGlite.create({
+      ...(folder ? { dataDir: folder } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
+      parsers: { [OID.int8]: toNumber, [OID.numeric]: toNumber, [OID.date]: asIs },
+    });
+  } catch (e) {
+    unlock();
+    throw errors.databaseUnavailable(
+      `cannot open the embedded database in ${folder ?? 'memory'}: ${(e as Error).message}. ` +
+        'If the folder was copied or damaged, move it away and start again to create a new one.',
+      { location: folder },
+    );
+  }
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(engine) });
+  return {
+    db,
+    kind: 'embedded',
+    location: folder ?? 'memory',
+    pglite: engine,
+    async execScript(script) {
+      await engine.transaction(async (tx) => {
+        await tx.exec(script);
+      });
+    },
+    async close() {
+      await db.destroy();
+      unlock();
+    },
+  };
+}
+
+/**
+ * PGlite must not be opened by two processes at once: a lock file with the owner's pid keeps a
+ * second process out with a message that says what to do, and a stale lock of a dead process
+ * is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'tandem.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw errors.databaseUnavailable(
+          `the embedded database in ${dataDir} is in use by process ${owner}. ` +
+            'Stop that Tandem process, or set TANDEM_DATA_DIR to another folder.',
+          { dataDir, pid: owner },
+        );
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  throw errors.databaseUnavailable(`cannot lock the data folder ${dataDir}`, { dataDir });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
