@@ -39,9 +39,17 @@ export function reportCommandError(e: unknown): void {
 }
 
 /** Writes a progress line that overwrites itself on a terminal (stderr, so --json stays clean). */
+let lastPlainProgress = 0;
+
 export function progress(line: string): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
-  else process.stderr.write(`${line}\n`);
+  if (process.stderr.isTTY) {
+    process.stderr.write(`\r\x1b[2K${line}`);
+    return;
+  }
+  // In a log file one line every two seconds is enough.
+  if (Date.now() - lastPlainProgress < 2000) return;
+  lastPlainProgress = Date.now();
+  process.stderr.write(`${line}\n`);
 }
 
 export function progressDone(): void {

@@ -8,9 +8,13 @@ import path from 'node:path';
 
 export const serverUrl = process.env.TANDEM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const skipServer = process.env.TANDEM_TEST_SKIP_SERVER === '1';
-export const templateDatabase = 'tandem_test_template';
 export const scratchDir = path.join(os.tmpdir(), 'tandem-test');
-export const embeddedTemplateFile = path.join(scratchDir, 'embedded-template.tar');
+
+// Each test run gets its own templates, named by the run's id that global setup puts in the
+// environment the workers inherit, so two runs at once never drop each other's template.
+const runId = (process.env.TANDEM_TEST_RUN_ID ??= String(process.pid));
+export const templateDatabase = `tandem_test_template_${runId}`;
+export const embeddedTemplateFile = path.join(scratchDir, `embedded-template-${runId}.tar`);
 
 export function urlForDatabase(name: string): string {
   const u = new URL(serverUrl);

@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { embeddedTemplateFile, scratchDir, serverUrl, skipServer, templateDatabase, urlForDatabase } from './env.ts';
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   fs.mkdirSync(scratchDir, { recursive: true });
   const embedded = await openDatabase({});
   await migrate(embedded);
@@ -17,7 +17,18 @@ export default async function setup(): Promise<void> {
   fs.writeFileSync(embeddedTemplateFile, Buffer.from(await dump.arrayBuffer()));
   await embedded.close();
 
-  if (skipServer) return;
+  const teardown = async () => {
+    fs.rmSync(embeddedTemplateFile, { force: true });
+    if (skipServer) return;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${templateDatabase}`);
+    } finally {
+      await admin.end();
+    }
+  };
+  if (skipServer) return teardown;
   const admin = new pg.Client({ connectionString: serverUrl });
   try {
     await admin.connect();
@@ -37,4 +48,5 @@ export default async function setup(): Promise<void> {
   const server = await openDatabase({ databaseUrl: urlForDatabase(templateDatabase) });
   await migrate(server);
   await server.close();
+  return teardown;
 }

@@ -167,7 +167,7 @@ create table quarantine (
   reason text not null,
   excerpt text,
   created_at timestamptz not null default now(),
-  unique (file_sha256, position, code, field)
+  unique nulls not distinct (file_sha256, position, code, field)
 );
 create index quarantine_created on quarantine (created_at desc);
 

@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { requireSharedData, sharedDataDir } from '../../test/support/shared-data.ts';
+import { locodeCount, lookupCountry, lookupHs, lookupLocode, parseEori, type Result } from './index.ts';
+
+/** Expected: the fields of a successful value, or the failure code as a string. */
+type Case<T> = [input: string, expected: Partial<T> | string];
+
+/** One helper for all lookup tables. */
+function check<T>(lookup: (raw: string) => Result<T>, [input, expected]: Case<T>): void {
+  const result = lookup(input);
+  if (typeof expected === 'string') {
+    expect(result, input).toMatchObject({ ok: false, code: expected });
+    if (!result.ok) expect(result.reason.length, input).toBeGreaterThan(10);
+    return;
+  }
+  expect(result, input).toMatchObject({ ok: true, value: expected });
+}
+
+describe('lookupLocode', () => {
+  const cases: Case<ReturnType<typeof lookupLocode> extends Result<infer L> ? L : never>[] = [
+    ['BEANR', { code: 'BEANR', country: 'BE', name: 'Antwerpen', isPort: true }],
+    ['BE ANR', { code: 'BEANR', name: 'Antwerpen' }],
+    ['nl-rtm', { code: 'NLRTM', name: 'Rotterdam', subdivision: 'ZH', isPort: true }],
+    ['ECGYE', { name: 'Guayaquil', country: 'EC', isPort: true }],
+    ['BEBRU', { functions: expect.any(String) }],
+    ['BEZZZ', 'unknown_locode'],
+    ['QQANR', 'unknown_country'],
+    ['BEAN', 'invalid_format'],
+    ['BEAN1', 'invalid_format'], // digits 0 and 1 are not used, to avoid confusion with O and I
+    ['', 'invalid_format'],
+  ];
+  it.each(cases)('%s', (...c) => check(lookupLocode, c));
+
+  it('carries coordinates in decimal degrees', () => {
+    const antwerp = lookupLocode('BEANR');
+    expect(antwerp.ok && antwerp.value.lat).toBeCloseTo(51.22, 1);
+    expect(antwerp.ok && antwerp.value.lon).toBeCloseTo(4.42, 1);
+  });
+
+  it('ships the full list and answers in constant time after loading', () => {
+    const started = performance.now();
+    expect(locodeCount()).toBeGreaterThan(115_000);
+    const loaded = performance.now();
+    for (let i = 0; i < 100_000; i += 1) lookupLocode(i % 2 === 0 ? 'NLRTM' : 'ECGYE');
+    const lookedUp = performance.now();
+    // generous bounds: the machine is shared; the point is no linear scan (100k scans of 116k rows take minutes)
+    expect(loaded - started).toBeLessThan(2000);
+    expect(lookedUp - loaded).toBeLessThan(2000);
+  });
+});
+
+describe('lookupCountry', () => {
+  const cases: Case<{ code: string; name: string }>[] = [
+    ['BE', { code: 'BE', name: 'Belgium' }],
+    ['nl', { code: 'NL', name: expect.stringContaining('Netherlands') }],
+    ['EC', { name: 'Ecuador' }],
+    ['QQ', 'unknown_country'],
+    ['BEL', 'invalid_format'],
+  ];
+  it.each(cases)('%s', (...c) => check(lookupCountry, c));
+});
+
+describe('lookupHs', () => {
+  const cases: Case<ReturnType<typeof lookupHs> extends Result<infer H> ? H : never>[] = [
+    [
+      '0803',
+      {
+        code: '0803',
+        level: 'heading',
+        description: expect.stringMatching(/bananas/i),
+        chapter: '08',
+        section: 'II',
+      },
+    ],
+    ['080390', { code: '080390', level: 'subheading', heading: '0803', chapter: '08' }],
+    ['0803.90', { code: '080390', level: 'subheading' }],
+    ['0803 90 10', { code: '080390' }],
+    ['08039010', { code: '080390', level: 'subheading' }], // EU CN code
+    ['0803901000', { code: '080390' }], // TARIC
+    ['08', { code: '08', level: 'chapter', heading: null }],
+    ['080300', { code: '0803', level: 'heading' }], // heading padded with zeros
+    ['08039999', { code: '0803', level: 'heading' }], // national code whose subheading does not exist
+    ['3004', { section: 'VI', sectionName: expect.stringMatching(/chemical/i) }],
+    ['080399', 'unknown_hs_code'], // a 6-digit subheading that does not exist does not fall back
+    ['7700', 'unknown_hs_code'], // chapter 77 is reserved for future use
+    ['803', 'invalid_format'],
+    ['08A3', 'invalid_format'],
+    ['', 'invalid_format'],
+  ];
+  it.each(cases)('%s', (...c) => check(lookupHs, c));
+});
+
+describe('parseEori', () => {
+  const cases: Case<{ eori: string; country: string }>[] = [
+    ['BE0123456789', { eori: 'BE0123456789', country: 'BE' }],
+    ['nl 8123.45678', { eori: 'NL812345678', country: 'NL' }],
+    ['GB123456789000', { country: 'GB' }],
+    ['XI123456789000', { country: 'XI' }], // Northern Ireland
+    ['QQ123', 'unknown_country'],
+    ['BE', 'invalid_format'],
+    ['BE1234567890123456', 'invalid_format'], // 16 characters after the country
+    ['1234567', 'invalid_format'],
+  ];
+  it.each(cases)('%s', (...c) => check(parseEori, c));
+});
+
+describe('shipped code-list files', () => {
+  it('are regenerated byte for byte by scripts/build-code-lists.ts', () => {
+    requireSharedData('unlocode/unlocode-with-coordinates.csv');
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const shipped = fileURLToPath(new URL('./data/', import.meta.url));
+    const out = mkdtempSync(path.join(os.tmpdir(), 'tandem-code-lists-'));
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-code-lists.ts', sharedDataDir, out], {
+        cwd: repo,
+        stdio: 'pipe',
+      });
+      const files = readdirSync(shipped).sort();
+      expect(readdirSync(out).sort()).toEqual(files);
+      for (const file of files) {
+        expect(readFileSync(path.join(out, file)).equals(readFileSync(path.join(shipped, file))), file).toBe(
+          true,
+        );
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,412 @@
+/**
+ * All SQL of the ingest capability. Writes are multi-row upserts keyed by natural keys, so that
+ * replaying a batch (after a crash, or the same file twice) changes nothing, and each upsert
+ * reports per key whether the row was inserted, updated or left unchanged.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { parseSizeType } from '../domain/index.ts';
+import { partyKey } from './keys.ts';
+import type { ConsignmentRecord, ContainerEventRecord, PartyRecord, PortCallRecord, Rejection } from './records.ts';
+import { normalizePartyName } from '../domain/index.ts';
+
+type Tx = Transaction<DB>;
+
+export type Change = 'accepted' | 'updated' | 'unchanged';
+
+export interface Keyed<T> {
+  key: string;
+  hash: string;
+  record: T;
+  sourceRef: string;
+}
+
+export interface FileContext {
+  ingestFileId: number;
+  fileName: string;
+  sha256: string;
+  format: string;
+}
+
+const ts = (v: string | undefined): string | null => v ?? null;
+
+/** Upserts port calls; returns each key's change and id. */
+export async function upsertPortCalls(
+  trx: Tx,
+  file: FileContext,
+  calls: Keyed<PortCallRecord>[],
+): Promise<Map<string, { id: number; change: Change }>> {
+  const out = new Map<string, { id: number; change: Change }>();
+  if (calls.length === 0) return out;
+  const changed = await trx
+    .insertInto('port_calls')
+    .values(
+      calls.map(({ key, hash, record: p, sourceRef }) => ({
+        call_key: key,
+        vessel_imo: p.vesselImo ?? null,
+        vessel_name: p.vesselName ?? null,
+        call_sign: p.callSign ?? null,
+        voyage: p.voyage ?? null,
+        carrier_code: p.carrierCode ?? null,
+        port_locode: p.portLocode,
+        eta: ts(p.eta),
+        ata: ts(p.ata),
+        etd: ts(p.etd),
+        previous_ports: p.previousPorts,
+        content_hash: hash,
+        source_ref: sourceRef,
+        ingest_file_id: file.ingestFileId,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('call_key')
+        .doUpdateSet((eb) => ({
+          vessel_imo: eb.ref('excluded.vessel_imo'),
+          vessel_name: eb.ref('excluded.vessel_name'),
+          call_sign: eb.ref('excluded.call_sign'),
+          voyage: eb.ref('excluded.voyage'),
+          carrier_code: eb.ref('excluded.carrier_code'),
+          eta: eb.ref('excluded.eta'),
+          ata: eb.ref('excluded.ata'),
+          etd: eb.ref('excluded.etd'),
+          previous_ports: eb.ref('excluded.previous_ports'),
+          content_hash: eb.ref('excluded.content_hash'),
+          source_ref: eb.ref('excluded.source_ref'),
+          ingest_file_id: eb.ref('excluded.ingest_file_id'),
+          updated_at: sql`now()`,
+        }))
+        .whereRef('port_calls.content_hash', '<>', 'excluded.content_hash'),
+    )
+    .returning(['id', 'call_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
+  for (const r of changed) out.set(r.call_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
+  const missing = calls.map((c) => c.key).filter((k) => !out.has(k));
+  if (missing.length > 0) {
+    const rows = await trx.selectFrom('port_calls').select(['id', 'call_key']).where('call_key', 'in', missing).execute();
+    for (const r of rows) out.set(r.call_key, { id: r.id, change: 'unchanged' });
+  }
+  return out;
+}
+
+/** Inserts unknown parties and fills in fields a party did not have yet; returns ids by party key. */
+export async function upsertParties(trx: Tx, parties: PartyRecord[]): Promise<Map<string, number>> {
+  const byKey = new Map<string, PartyRecord>();
+  for (const p of parties) byKey.set(partyKey(p), p);
+  const ids = new Map<string, number>();
+  if (byKey.size === 0) return ids;
+  await trx
+    .insertInto('parties')
+    .values(
+      [...byKey].map(([key, p]) => ({
+        party_key: key,
+        name: p.name,
+        name_normalized: normalizePartyName(p.name),
+        street: p.street ?? null,
+        city: p.city ?? null,
+        postcode: p.postcode ?? null,
+        country: p.country ?? null,
+        eori: p.eori ?? null,
+        identifiers: JSON.stringify(p.identifiers),
+      })),
+    )
+    .onConflict((oc) => oc.column('party_key').doNothing())
+    .execute();
+  const rows = await trx.selectFrom('parties').select(['id', 'party_key']).where('party_key', 'in', [...byKey.keys()]).execute();
+  for (const r of rows) ids.set(r.party_key, r.id);
+  return ids;
+}
+
+export interface ContainerSighting {
+  containerNumber: string;
+  sizeType?: string | undefined;
+}
+
+/** Inserts unknown containers (size-type details derived from the code); returns ids by number. */
+export async function upsertContainers(trx: Tx, sightings: ContainerSighting[]): Promise<Map<string, number>> {
+  const byNumber = new Map<string, string | undefined>();
+  for (const s of sightings) {
+    if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
+  }
+  const ids = new Map<string, number>();
+  if (byNumber.size === 0) return ids;
+  await trx
+    .insertInto('containers')
+    .values(
+      [...byNumber].map(([number, sizeType]) => {
+        const st = sizeType ? parseSizeType(sizeType) : undefined;
+        return {
+          container_number: number,
+          owner_code: number.slice(0, 4),
+          size_type: sizeType ?? null,
+          length_ft: st?.ok ? st.value.lengthFt : null,
+          height_code: st?.ok ? (st.value.highCube ? 'HC' : st.value.heightFt === null ? null : String(st.value.heightFt)) : null,
+          reefer: st?.ok ? st.value.reefer : null,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('container_number')
+        .doUpdateSet((eb) => ({
+          size_type: eb.ref('excluded.size_type'),
+          length_ft: eb.ref('excluded.length_ft'),
+          height_code: eb.ref('excluded.height_code'),
+          reefer: eb.ref('excluded.reefer'),
+          updated_at: sql`now()`,
+        }))
+        .where(sql<boolean>`excluded.size_type is not null and containers.size_type is distinct from excluded.size_type`),
+    )
+    .execute();
+  const rows = await trx
+    .selectFrom('containers')
+    .select(['id', 'container_number'])
+    .where('container_number', 'in', [...byNumber.keys()])
+    .execute();
+  for (const r of rows) ids.set(r.container_number, r.id);
+  return ids;
+}
+
+export interface ConsignmentLinks {
+  portCallIds: Map<string, number>;
+  partyIds: Map<string, number>;
+  containerIds: Map<string, number>;
+}
+
+/** Upserts consignments and, for new or corrected ones, replaces their goods and container links. */
+export async function upsertConsignments(
+  trx: Tx,
+  file: FileContext,
+  items: (Keyed<ConsignmentRecord> & { portCallKey?: string | undefined })[],
+  links: ConsignmentLinks,
+): Promise<Map<string, { id: number; change: Change }>> {
+  const out = new Map<string, { id: number; change: Change }>();
+  if (items.length === 0) return out;
+  const party = (p: PartyRecord | undefined) => (p ? (links.partyIds.get(partyKey(p)) ?? null) : null);
+  const changed = await trx
+    .insertInto('consignments')
+    .values(
+      items.map(({ key, hash, record: c, sourceRef, portCallKey }) => ({
+        consignment_key: key,
+        transport_document_number: c.transportDocumentNumber,
+        port_call_id: portCallKey ? (links.portCallIds.get(portCallKey) ?? null) : null,
+        port_locode: c.portLocode ?? c.portCall?.portLocode ?? null,
+        shipper_id: party(c.shipper),
+        consignee_id: party(c.consignee),
+        notify_party_id: party(c.notifyParty),
+        forwarder_id: party(c.forwarder),
+        consignee_to_order: c.consigneeToOrder,
+        origin_country: c.originCountry ?? null,
+        place_of_receipt: c.placeOfReceipt ?? null,
+        place_of_loading: c.placeOfLoading ?? null,
+        place_of_discharge: c.placeOfDischarge ?? null,
+        place_of_delivery: c.placeOfDelivery ?? null,
+        transshipment_ports: c.transshipmentPorts,
+        total_packages: c.totalPackages ?? null,
+        gross_mass_kg: c.grossMassKg ?? null,
+        declared_at: ts(c.declaredAt),
+        content_hash: hash,
+        source_ref: sourceRef,
+        ingest_file_id: file.ingestFileId,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('consignment_key')
+        .doUpdateSet((eb) => ({
+          port_call_id: eb.ref('excluded.port_call_id'),
+          port_locode: eb.ref('excluded.port_locode'),
+          shipper_id: eb.ref('excluded.shipper_id'),
+          consignee_id: eb.ref('excluded.consignee_id'),
+          notify_party_id: eb.ref('excluded.notify_party_id'),
+          forwarder_id: eb.ref('excluded.forwarder_id'),
+          consignee_to_order: eb.ref('excluded.consignee_to_order'),
+          origin_country: eb.ref('excluded.origin_country'),
+          place_of_receipt: eb.ref('excluded.place_of_receipt'),
+          place_of_loading: eb.ref('excluded.place_of_loading'),
+          place_of_discharge: eb.ref('excluded.place_of_discharge'),
+          place_of_delivery: eb.ref('excluded.place_of_delivery'),
+          transshipment_ports: eb.ref('excluded.transshipment_ports'),
+          total_packages: eb.ref('excluded.total_packages'),
+          gross_mass_kg: eb.ref('excluded.gross_mass_kg'),
+          declared_at: eb.ref('excluded.declared_at'),
+          content_hash: eb.ref('excluded.content_hash'),
+          source_ref: eb.ref('excluded.source_ref'),
+          ingest_file_id: eb.ref('excluded.ingest_file_id'),
+          updated_at: sql`now()`,
+        }))
+        .whereRef('consignments.content_hash', '<>', 'excluded.content_hash'),
+    )
+    .returning(['id', 'consignment_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
+  for (const r of changed) out.set(r.consignment_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
+
+  const rewritten = items.filter((i) => out.has(i.key));
+  const updatedIds = changed.filter((r) => !r.inserted).map((r) => r.id);
+  if (updatedIds.length > 0) {
+    await trx.deleteFrom('goods_items').where('consignment_id', 'in', updatedIds).execute();
+    await trx.deleteFrom('consignment_containers').where('consignment_id', 'in', updatedIds).execute();
+  }
+  const goods = rewritten.flatMap(({ key, record }) =>
+    record.goods.map((g) => ({
+      consignment_id: out.get(key)!.id,
+      line_number: g.lineNumber,
+      hs_code: g.hsCode ?? null,
+      description: g.description ?? null,
+      packages: g.packages ?? null,
+      package_type: g.packageType ?? null,
+      gross_mass_kg: g.grossMassKg ?? null,
+      net_mass_kg: g.netMassKg ?? null,
+      origin_country: g.originCountry ?? null,
+      container_numbers: g.containerNumbers,
+    })),
+  );
+  if (goods.length > 0) {
+    await trx
+      .insertInto('goods_items')
+      .values(goods)
+      .onConflict((oc) => oc.columns(['consignment_id', 'line_number']).doNothing())
+      .execute();
+  }
+  const containerLinks = new Map<string, { consignment_id: number; container_id: number; seals: string[]; full_empty: 'full' | 'empty' | null; gross_mass_kg: number | null }>();
+  for (const { key, record } of rewritten) {
+    for (const k of record.containers) {
+      const containerId = links.containerIds.get(k.containerNumber);
+      if (containerId === undefined) continue;
+      const consignmentId = out.get(key)!.id;
+      containerLinks.set(`${consignmentId}|${containerId}`, {
+        consignment_id: consignmentId,
+        container_id: containerId,
+        seals: k.seals,
+        full_empty: k.fullEmpty ?? null,
+        gross_mass_kg: k.grossMassKg ?? null,
+      });
+    }
+  }
+  if (containerLinks.size > 0) await trx.insertInto('consignment_containers').values([...containerLinks.values()]).execute();
+
+  const missing = items.map((c) => c.key).filter((k) => !out.has(k));
+  if (missing.length > 0) {
+    const rows = await trx
+      .selectFrom('consignments')
+      .select(['id', 'consignment_key'])
+      .where('consignment_key', 'in', missing)
+      .execute();
+    for (const r of rows) out.set(r.consignment_key, { id: r.id, change: 'unchanged' });
+  }
+  return out;
+}
+
+/** Upserts container events; returns each key's change and id. */
+export async function upsertContainerEvents(
+  trx: Tx,
+  file: FileContext,
+  events: Keyed<ContainerEventRecord>[],
+  containerIds: Map<string, number>,
+): Promise<Map<string, { id: number; change: Change }>> {
+  const out = new Map<string, { id: number; change: Change }>();
+  if (events.length === 0) return out;
+  const changed = await trx
+    .insertInto('container_events')
+    .values(
+      events.map(({ key, hash, record: e, sourceRef }) => ({
+        event_key: key,
+        container_id: containerIds.get(e.containerNumber)!,
+        container_number: e.containerNumber,
+        event_type: e.eventType,
+        occurred_at: ts(e.occurredAt),
+        place_locode: e.placeLocode ?? null,
+        place_detail: e.placeDetail ?? null,
+        seals: e.seals,
+        full_empty: e.fullEmpty ?? null,
+        haulier: e.haulier ?? null,
+        vessel_imo: e.vesselImo ?? null,
+        vessel_name: e.vesselName ?? null,
+        voyage: e.voyage ?? null,
+        verified_gross_mass_kg: e.verifiedGrossMassKg ?? null,
+        status_code: e.statusCode ?? null,
+        port_of_loading: e.portOfLoading ?? null,
+        port_of_discharge: e.portOfDischarge ?? null,
+        details: JSON.stringify(e.details),
+        source_message_ref: sourceRef,
+        content_hash: hash,
+        ingest_file_id: file.ingestFileId,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('event_key')
+        .doUpdateSet((eb) => ({
+          place_detail: eb.ref('excluded.place_detail'),
+          seals: eb.ref('excluded.seals'),
+          full_empty: eb.ref('excluded.full_empty'),
+          haulier: eb.ref('excluded.haulier'),
+          vessel_name: eb.ref('excluded.vessel_name'),
+          verified_gross_mass_kg: eb.ref('excluded.verified_gross_mass_kg'),
+          port_of_loading: eb.ref('excluded.port_of_loading'),
+          port_of_discharge: eb.ref('excluded.port_of_discharge'),
+          details: eb.ref('excluded.details'),
+          source_message_ref: eb.ref('excluded.source_message_ref'),
+          content_hash: eb.ref('excluded.content_hash'),
+          ingest_file_id: eb.ref('excluded.ingest_file_id'),
+          updated_at: sql`now()`,
+        }))
+        .whereRef('container_events.content_hash', '<>', 'excluded.content_hash'),
+    )
+    .returning(['id', 'event_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
+  for (const r of changed) out.set(r.event_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
+  for (const e of events) if (!out.has(e.key)) out.set(e.key, { id: 0, change: 'unchanged' });
+  return out;
+}
+
+/** Keeps rejected records; the same rejection of the same file content is kept once. */
+export async function insertRejections(trx: Tx, file: FileContext, rejections: Rejection[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await trx
+    .insertInto('quarantine')
+    .values(
+      rejections.map((r) => ({
+        ingest_file_id: file.ingestFileId,
+        file_name: file.fileName,
+        file_sha256: file.sha256,
+        format: file.format,
+        position: r.position,
+        line: r.line ?? null,
+        segment_number: r.segmentNumber ?? null,
+        record_ref: r.recordRef ?? null,
+        field: r.field ?? null,
+        value: r.value === undefined ? null : r.value.slice(0, 500),
+        code: r.code,
+        reason: r.reason,
+        excerpt: r.excerpt === undefined ? null : r.excerpt.slice(0, 500),
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function startIngestFile(
+  db: Kysely<DB>,
+  f: { fileName: string; sha256: string; format: string; byteSize: number; actor: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('ingest_files')
+    .values({ file_name: f.fileName, sha256: f.sha256, format: f.format, byte_size: f.byteSize, actor: f.actor })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function finishIngestFile(
+  trx: Tx,
+  id: number,
+  status: 'done' | 'failed',
+  summary: Record<string, unknown>,
+): Promise<void> {
+  await trx
+    .updateTable('ingest_files')
+    .set({ status, summary: JSON.stringify(summary), finished_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,315 @@
+/**
+ * Ingest of one file: detect the format, stream it through its parser and the validator, and
+ * store records in batches, each batch in one transaction with its outbox events. Memory is
+ * bounded by the batch size and the parser's own bounds, whatever the file size. A crash loses
+ * at most the batch in flight, and running the file again stores exactly what one clean run would.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/index.ts';
+import { emitEvent, writeAudit } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import { errors } from '../errors.ts';
+import { detectFormat } from './detect-format.ts';
+import { parseEdifact } from './edifact.parser.ts';
+import { parseCsv } from './csv.parser.ts';
+import { parseJson } from './json.parser.ts';
+import {
+  type Change,
+  type FileContext,
+  finishIngestFile,
+  insertRejections,
+  type Keyed,
+  startIngestFile,
+  upsertConsignments,
+  upsertContainerEvents,
+  upsertContainers,
+  upsertParties,
+  upsertPortCalls,
+} from './ingest.repo.ts';
+import { consignmentKey, containerEventKey, contentHash, portCallKey } from './keys.ts';
+import type {
+  ConsignmentRecord,
+  ContainerEventRecord,
+  FormatParser,
+  IngestItem,
+  IngestWarning,
+  InputFormat,
+  PartyRecord,
+  PortCallRecord,
+  Rejection,
+} from './records.ts';
+import { validateConsignment, validateContainerEvent, validatePortCall } from './validate.ts';
+
+const parsers: Record<InputFormat, FormatParser> = { edifact: parseEdifact, csv: parseCsv, json: parseJson };
+
+export interface IngestCounts {
+  accepted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  warnings: number;
+}
+
+export interface FileSummary extends IngestCounts {
+  file: string;
+  format: InputFormat;
+  sha256: string;
+  bytes: number;
+  ingestFileId: number;
+  durationMs: number;
+  /** The first warnings, with their positions (all are counted). */
+  warningSamples: IngestWarning[];
+}
+
+export interface IngestProgress {
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  counts: IngestCounts;
+}
+
+export interface IngestOptions {
+  /** Name shown in summaries and quarantine (default: the path). */
+  fileName?: string;
+  actor: string;
+  batchSize?: number;
+  onProgress?: (p: IngestProgress) => void;
+  /** Skip detection and use this format. */
+  format?: InputFormat;
+}
+
+const MAX_WARNING_SAMPLES = 50;
+
+/** Ingests one file from disk; see the module comment. */
+export async function ingestFile(database: Database, path: string, options: IngestOptions): Promise<FileSummary> {
+  const started = Date.now();
+  const fileName = options.fileName ?? path;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch {
+    throw errors.badRequest(`cannot read ${fileName}: no such file`, { file: fileName });
+  }
+  if (!stat.isFile()) throw errors.badRequest(`${fileName} is not a file`, { file: fileName });
+  const sha256 = await hashFile(path);
+  const format = options.format ?? (await detectFileFormat(path, fileName));
+  const ingestFileId = await startIngestFile(database.db, {
+    fileName,
+    sha256,
+    format,
+    byteSize: stat.size,
+    actor: options.actor,
+  });
+  const file: FileContext = { ingestFileId, fileName, sha256, format };
+  const counts: IngestCounts = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0, warnings: 0 };
+  const warningSamples: IngestWarning[] = [];
+  const batch = new Batch();
+  const batchSize = options.batchSize ?? 500;
+  let bytesRead = 0;
+  let lastProgress = 0;
+
+  const flush = async () => {
+    if (batch.size === 0) return;
+    const outcome = await storeBatch(database.db, file, batch);
+    for (const change of outcome) counts[change]++;
+    batch.clear();
+  };
+  const warn = (w: IngestWarning) => {
+    counts.warnings++;
+    if (warningSamples.length < MAX_WARNING_SAMPLES) warningSamples.push(w);
+  };
+
+  const input = countingStream(fs.createReadStream(path, { highWaterMark: 1 << 20 }), (n) => {
+    bytesRead += n;
+    if (options.onProgress && Date.now() - lastProgress > 250) {
+      lastProgress = Date.now();
+      options.onProgress({ file: fileName, bytesRead, bytesTotal: stat.size, counts: { ...counts } });
+    }
+  });
+
+  try {
+    for await (const item of parsers[format](input, { fileName })) {
+      if (item.kind === 'warning') {
+        warn(item.warning);
+        continue;
+      }
+      if (item.kind === 'rejection') {
+        counts.quarantined++;
+        batch.rejections.push(item.rejection);
+      } else {
+        const checked = checkItem(item);
+        for (const w of checked.warnings) warn(w);
+        if (checked.rejections.length > 0) {
+          counts.quarantined++;
+          batch.rejections.push(...checked.rejections);
+        } else if (!batch.add(item, checked.record)) {
+          await flush();
+          batch.add(item, checked.record);
+        }
+      }
+      if (batch.size >= batchSize) await flush();
+    }
+    await flush();
+  } catch (e) {
+    await database.db.transaction().execute((trx) =>
+      finishIngestFile(trx, ingestFileId, 'failed', { ...counts, error: (e as Error).message }),
+    );
+    throw e;
+  }
+
+  const summary: FileSummary = {
+    file: fileName,
+    format,
+    sha256,
+    bytes: stat.size,
+    ingestFileId,
+    ...counts,
+    durationMs: Date.now() - started,
+    warningSamples,
+  };
+  await database.db.transaction().execute(async (trx) => {
+    await finishIngestFile(trx, ingestFileId, 'done', { ...counts, warningSamples });
+    await writeAudit(trx, {
+      actor: options.actor,
+      action: 'ingest.file',
+      entityType: 'ingest_file',
+      entityId: ingestFileId,
+      details: { file: fileName, sha256, format, ...counts },
+    });
+  });
+  options.onProgress?.({ file: fileName, bytesRead: stat.size, bytesTotal: stat.size, counts: { ...counts } });
+  return summary;
+}
+
+type StoredItem = Extract<IngestItem, { kind: 'port_call' | 'consignment' | 'container_event' }>;
+
+function checkItem(item: StoredItem) {
+  switch (item.kind) {
+    case 'port_call':
+      return validatePortCall(item.record, item.ref);
+    case 'consignment':
+      return validateConsignment(item.record, item.ref);
+    case 'container_event':
+      return validateContainerEvent(item.record, item.ref);
+  }
+}
+
+/** Records waiting to be stored, deduplicated by key (a second record with a key already in the batch forces a flush). */
+class Batch {
+  portCalls = new Map<string, Keyed<PortCallRecord>>();
+  consignments = new Map<string, Keyed<ConsignmentRecord>>();
+  events = new Map<string, Keyed<ContainerEventRecord>>();
+  rejections: Rejection[] = [];
+
+  get size(): number {
+    return this.portCalls.size + this.consignments.size + this.events.size + this.rejections.length;
+  }
+
+  /** Adds a validated record; false when its key is already waiting in this batch. */
+  add(item: StoredItem, record: PortCallRecord | ConsignmentRecord | ContainerEventRecord | null): boolean {
+    if (record === null) return true;
+    const sourceRef = item.ref.recordRef ? `${item.ref.recordRef} ${item.ref.position}` : item.ref.position;
+    if (item.kind === 'port_call') {
+      const r = record as PortCallRecord;
+      return put(this.portCalls, { key: portCallKey(r), hash: contentHash(r), record: r, sourceRef });
+    }
+    if (item.kind === 'consignment') {
+      const r = record as ConsignmentRecord;
+      return put(this.consignments, { key: consignmentKey(r), hash: contentHash(r), record: r, sourceRef });
+    }
+    const r = record as ContainerEventRecord;
+    return put(this.events, { key: containerEventKey(r), hash: contentHash(r), record: r, sourceRef });
+  }
+
+  clear(): void {
+    this.portCalls.clear();
+    this.consignments.clear();
+    this.events.clear();
+    this.rejections = [];
+  }
+}
+
+function put<T>(map: Map<string, Keyed<T>>, k: Keyed<T>): boolean {
+  if (map.has(k.key)) return false;
+  map.set(k.key, k);
+  return true;
+}
+
+/** Stores one batch in one transaction; returns the change of each stored record. */
+async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Promise<Change[]> {
+  return db.transaction().execute(async (trx) => {
+    const consignments = [...batch.consignments.values()];
+    const events = [...batch.events.values()];
+    // Port calls named inside consignments are stored too, but only standalone ones are counted.
+    const embedded = new Map<string, Keyed<PortCallRecord>>();
+    for (const c of consignments) {
+      const p = c.record.portCall;
+      if (p) {
+        const key = portCallKey(p);
+        if (!batch.portCalls.has(key)) embedded.set(key, { key, hash: contentHash(p), record: p, sourceRef: c.sourceRef });
+      }
+    }
+    const callChanges = await upsertPortCalls(trx, file, [...batch.portCalls.values(), ...embedded.values()]);
+    const partyIds = await upsertParties(
+      trx,
+      consignments.flatMap(({ record: c }) =>
+        [c.shipper, c.consignee, c.notifyParty, c.forwarder].filter((p): p is PartyRecord => p !== undefined),
+      ),
+    );
+    const containerIds = await upsertContainers(trx, [
+      ...consignments.flatMap((c) => c.record.containers),
+      ...events.map((e) => e.record),
+    ]);
+    const portCallIds = new Map([...callChanges].map(([k, v]) => [k, v.id]));
+    const consignmentChanges = await upsertConsignments(
+      trx,
+      file,
+      consignments.map((c) => ({ ...c, portCallKey: c.record.portCall ? portCallKey(c.record.portCall) : undefined })),
+      { portCallIds, partyIds, containerIds },
+    );
+    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds);
+    await insertRejections(trx, file, batch.rejections);
+
+    for (const [key, { id, change }] of consignmentChanges) {
+      if (change !== 'unchanged') await emitEvent(trx, 'consignment.stored', { id, key, change });
+    }
+    const changedEvents = [...eventChanges.values()].filter((e) => e.change !== 'unchanged');
+    if (changedEvents.length > 0) {
+      await emitEvent(trx, 'container_events.stored', { ids: changedEvents.map((e) => e.id) });
+    }
+    return [
+      ...[...batch.portCalls.keys()].map((k) => callChanges.get(k)?.change ?? 'unchanged'),
+      ...[...consignmentChanges.values()].map((c) => c.change),
+      ...[...eventChanges.values()].map((e) => e.change),
+    ];
+  });
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function detectFileFormat(path: string, fileName: string): Promise<InputFormat> {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const detected = detectFormat(head.subarray(0, n));
+    if (!detected.ok) throw errors.unsupportedFormat(`${fileName}: ${detected.reason}`, { file: fileName });
+    return detected.format;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function* countingStream(stream: AsyncIterable<unknown>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
+  for await (const chunk of stream) {
+    const bytes = chunk as Buffer;
+    onBytes(bytes.length);
+    yield bytes;
+  }
+}

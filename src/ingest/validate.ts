@@ -1,0 +1,174 @@
+/**
+ * The one validator every format goes through: checks records against the identifier rules and
+ * code lists of src/domain and normalises what it checks (container numbers without spaces,
+ * 6-digit HS codes, upper-case seals). A record with any invalid field is rejected as a whole,
+ * with one rejection per problem, so the analyst sees everything wrong with it at once; the
+ * records beside it are unaffected.
+ */
+import {
+  lookupCountry,
+  lookupHs,
+  lookupLocode,
+  normalizeSeal,
+  parseContainerNumber,
+  parseEori,
+  parseImoNumber,
+  parseSizeType,
+  type Result,
+} from '../domain/index.ts';
+import type {
+  ConsignmentRecord,
+  ContainerEventRecord,
+  IngestWarning,
+  PartyRecord,
+  PortCallRecord,
+  Rejection,
+  SourceRef,
+} from './records.ts';
+
+export interface Checked<T> {
+  record: T | null;
+  rejections: Rejection[];
+  warnings: IngestWarning[];
+}
+
+/** Collects problems for one record while its fields are normalised. */
+class Checker {
+  readonly rejections: Rejection[] = [];
+  readonly warnings: IngestWarning[] = [];
+  constructor(private readonly ref: SourceRef) {}
+
+  /** Checks a required-if-present value; returns the normalised value or the raw one after noting the problem. */
+  check<T>(field: string, value: string | undefined, parse: (v: string) => Result<T>): T | undefined {
+    if (value === undefined) return undefined;
+    const r = parse(value);
+    if (r.ok) return r.value;
+    this.rejections.push({ ...this.ref, field, value, code: r.code, reason: r.reason });
+    return undefined;
+  }
+
+  warn(code: string, message: string): void {
+    this.warnings.push({ ...this.ref, code, message });
+  }
+
+  result<T>(record: T): Checked<T> {
+    return {
+      record: this.rejections.length === 0 ? record : null,
+      rejections: this.rejections,
+      warnings: this.warnings,
+    };
+  }
+}
+
+const locode = (v: string): Result<string> => {
+  const r = lookupLocode(v);
+  return r.ok ? { ok: true, value: r.value.code } : r;
+};
+const country = (v: string): Result<string> => {
+  const r = lookupCountry(v);
+  return r.ok ? { ok: true, value: r.value.code } : r;
+};
+const containerNumber = (v: string): Result<string> => {
+  const r = parseContainerNumber(v);
+  return r.ok ? { ok: true, value: r.value.number } : r;
+};
+const hsCode = (v: string): Result<string> => {
+  const r = lookupHs(v);
+  return r.ok ? { ok: true, value: r.value.code } : r;
+};
+const eori = (v: string): Result<string> => {
+  const r = parseEori(v);
+  return r.ok ? { ok: true, value: r.value.eori } : r;
+};
+
+function checkSizeType(c: Checker, field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const r = parseSizeType(value);
+  if (r.ok) return r.value.code;
+  // An unknown size-type code does not make the container doubtful: keep it and say so.
+  c.warn('unknown_size_type', `${field}: ${r.reason}; kept as sent ("${value}")`);
+  return value.trim().toUpperCase();
+}
+
+function checkSeals(c: Checker, field: string, seals: string[]): string[] {
+  const out: string[] = [];
+  seals.forEach((s, i) => {
+    const v = c.check(`${field}[${i}]`, s, normalizeSeal);
+    if (v !== undefined && !out.includes(v)) out.push(v);
+  });
+  return out;
+}
+
+function checkPortCallFields(c: Checker, p: PortCallRecord, prefix: string): PortCallRecord {
+  return {
+    ...p,
+    portLocode: c.check(`${prefix}portLocode`, p.portLocode, locode) ?? p.portLocode,
+    vesselImo: c.check(`${prefix}vesselImo`, p.vesselImo, parseImoNumber),
+    previousPorts: p.previousPorts.map((v, i) => c.check(`${prefix}previousPorts[${i}]`, v, locode) ?? v),
+  };
+}
+
+function checkParty(c: Checker, party: PartyRecord | undefined, field: string): PartyRecord | undefined {
+  if (!party) return undefined;
+  return {
+    ...party,
+    country: c.check(`${field}.country`, party.country, country),
+    eori: c.check(`${field}.eori`, party.eori, eori),
+  };
+}
+
+export function validatePortCall(p: PortCallRecord, ref: SourceRef): Checked<PortCallRecord> {
+  const c = new Checker(ref);
+  return c.result(checkPortCallFields(c, p, ''));
+}
+
+export function validateConsignment(r: ConsignmentRecord, ref: SourceRef): Checked<ConsignmentRecord> {
+  const c = new Checker(ref);
+  const place = (field: keyof ConsignmentRecord & string, v: string | undefined) => c.check(field, v, locode);
+  const record: ConsignmentRecord = {
+    ...r,
+    transportDocumentNumber: r.transportDocumentNumber.trim().toUpperCase(),
+    portCall: r.portCall ? checkPortCallFields(c, r.portCall, 'portCall.') : undefined,
+    portLocode: place('portLocode', r.portLocode),
+    shipper: checkParty(c, r.shipper, 'shipper'),
+    consignee: checkParty(c, r.consignee, 'consignee'),
+    notifyParty: checkParty(c, r.notifyParty, 'notifyParty'),
+    forwarder: checkParty(c, r.forwarder, 'forwarder'),
+    originCountry: c.check('originCountry', r.originCountry, country),
+    placeOfReceipt: place('placeOfReceipt', r.placeOfReceipt),
+    placeOfLoading: place('placeOfLoading', r.placeOfLoading),
+    placeOfDischarge: place('placeOfDischarge', r.placeOfDischarge),
+    placeOfDelivery: place('placeOfDelivery', r.placeOfDelivery),
+    transshipmentPorts: r.transshipmentPorts.map((v, i) => c.check(`transshipmentPorts[${i}]`, v, locode) ?? v),
+    goods: r.goods.map((g, i) => ({
+      ...g,
+      hsCode: c.check(`goods[${i}].hsCode`, g.hsCode, hsCode),
+      originCountry: c.check(`goods[${i}].originCountry`, g.originCountry, country),
+      containerNumbers: g.containerNumbers.map(
+        (n, j) => c.check(`goods[${i}].containerNumbers[${j}]`, n, containerNumber) ?? n,
+      ),
+    })),
+    containers: r.containers.map((k, i) => ({
+      ...k,
+      containerNumber: c.check(`containers[${i}].containerNumber`, k.containerNumber, containerNumber) ?? k.containerNumber,
+      sizeType: checkSizeType(c, `containers[${i}].sizeType`, k.sizeType),
+      seals: checkSeals(c, `containers[${i}].seals`, k.seals),
+    })),
+  };
+  return c.result(record);
+}
+
+export function validateContainerEvent(e: ContainerEventRecord, ref: SourceRef): Checked<ContainerEventRecord> {
+  const c = new Checker(ref);
+  const record: ContainerEventRecord = {
+    ...e,
+    containerNumber: c.check('containerNumber', e.containerNumber, containerNumber) ?? e.containerNumber,
+    sizeType: checkSizeType(c, 'sizeType', e.sizeType),
+    placeLocode: c.check('placeLocode', e.placeLocode, locode),
+    portOfLoading: c.check('portOfLoading', e.portOfLoading, locode),
+    portOfDischarge: c.check('portOfDischarge', e.portOfDischarge, locode),
+    vesselImo: c.check('vesselImo', e.vesselImo, parseImoNumber),
+    seals: checkSeals(c, 'seals', e.seals),
+  };
+  return c.result(record);
+}
