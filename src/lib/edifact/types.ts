@@ -27,6 +27,8 @@ export interface SyntaxProblem {
   segmentNumber?: number;
   line?: number;
   excerpt?: string;
+  /** UNH reference of the message the problem belongs to, when known. */
+  messageReference?: string;
 }
 
 export interface MessageHeader {
@@ -54,6 +56,13 @@ export interface EdifactMessage {
   /** Segment number of the UNH. */
   segmentNumber: number;
   line: number;
+  /**
+   * True when the message was cut off (no UNT before the next UNH/UNB or end of input, or the
+   * segment cap was reached). An error problem is always reported alongside.
+   */
+  truncated?: boolean;
+  /** The functional group (UNG) it came in, if any. */
+  group?: { type: string; reference: string };
 }
 
 export type EdifactItem = EdifactMessage | SyntaxProblem;
