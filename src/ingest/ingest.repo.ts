@@ -30,6 +30,13 @@ export interface FileContext {
 
 const ts = (v: string | undefined): string | null => v ?? null;
 
+/** PostgreSQL takes at most 65,535 parameters per statement: long row lists go in slices. */
+function chunks<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
 /** Upserts port calls; returns each key's change and id. */
 export async function upsertPortCalls(
   trx: Tx,
@@ -94,7 +101,11 @@ export async function upsertParties(trx: Tx, parties: PartyRecord[]): Promise<Ma
   const byKey = new Map<string, PartyRecord>();
   for (const p of parties) byKey.set(partyKey(p), p);
   const ids = new Map<string, number>();
-  if (byKey.size === 0) return ids;
+  for (const slice of chunks([...byKey], 4000)) await upsertPartySlice(trx, new Map(slice), ids);
+  return ids;
+}
+
+async function upsertPartySlice(trx: Tx, byKey: Map<string, PartyRecord>, ids: Map<string, number>): Promise<void> {
   await trx
     .insertInto('parties')
     .values(
@@ -114,7 +125,6 @@ export async function upsertParties(trx: Tx, parties: PartyRecord[]): Promise<Ma
     .execute();
   const rows = await trx.selectFrom('parties').select(['id', 'party_key']).where('party_key', 'in', [...byKey.keys()]).execute();
   for (const r of rows) ids.set(r.party_key, r.id);
-  return ids;
 }
 
 export interface ContainerSighting {
@@ -129,7 +139,11 @@ export async function upsertContainers(trx: Tx, sightings: ContainerSighting[]):
     if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
   }
   const ids = new Map<string, number>();
-  if (byNumber.size === 0) return ids;
+  for (const slice of chunks([...byNumber], 8000)) await upsertContainerSlice(trx, new Map(slice), ids);
+  return ids;
+}
+
+async function upsertContainerSlice(trx: Tx, byNumber: Map<string, string | undefined>, ids: Map<string, number>): Promise<void> {
   await trx
     .insertInto('containers')
     .values(
@@ -164,7 +178,6 @@ export async function upsertContainers(trx: Tx, sightings: ContainerSighting[]):
     .where('container_number', 'in', [...byNumber.keys()])
     .execute();
   for (const r of rows) ids.set(r.container_number, r.id);
-  return ids;
 }
 
 export interface ConsignmentLinks {
@@ -261,10 +274,10 @@ export async function upsertConsignments(
       container_numbers: g.containerNumbers,
     })),
   );
-  if (goods.length > 0) {
+  for (const rows of chunks(goods, 4000)) {
     await trx
       .insertInto('goods_items')
-      .values(goods)
+      .values(rows)
       .onConflict((oc) => oc.columns(['consignment_id', 'line_number']).doNothing())
       .execute();
   }
@@ -283,7 +296,9 @@ export async function upsertConsignments(
       });
     }
   }
-  if (containerLinks.size > 0) await trx.insertInto('consignment_containers').values([...containerLinks.values()]).execute();
+  for (const rows of chunks([...containerLinks.values()], 8000)) {
+    await trx.insertInto('consignment_containers').values(rows).execute();
+  }
 
   const missing = items.map((c) => c.key).filter((k) => !out.has(k));
   if (missing.length > 0) {

@@ -106,7 +106,7 @@ export async function ingestFile(database: Database, path: string, options: Inge
   const counts: IngestCounts = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0, warnings: 0 };
   const warningSamples: IngestWarning[] = [];
   const batch = new Batch();
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   let bytesRead = 0;
   let lastProgress = 0;
 

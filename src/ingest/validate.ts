@@ -93,8 +93,11 @@ function checkSizeType(c: Checker, field: string, value: string | undefined): st
 function checkSeals(c: Checker, field: string, seals: string[]): string[] {
   const out: string[] = [];
   seals.forEach((s, i) => {
-    const v = c.check(`${field}[${i}]`, s, normalizeSeal);
-    if (v !== undefined && !out.includes(v)) out.push(v);
+    const r = normalizeSeal(s);
+    // Terminals send placeholders such as "SM" or "SI" in SEL: the movement itself is still
+    // worth keeping, so an unreadable seal is dropped with a warning instead of losing the record.
+    if (!r.ok) c.warn('unreadable_seal', `${field}[${i}] "${s}": ${r.reason}; seal ignored`);
+    else if (!out.includes(r.value)) out.push(r.value);
   });
   return out;
 }
