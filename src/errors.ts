@@ -24,6 +24,7 @@ export class TandemError extends Error {
 
 export const errors = {
   badRequest: (message: string, details?: ErrorDetails) => new TandemError('bad_request', message, 400, details),
+  invalidJson: (reason: string) => new TandemError('invalid_json', `the body is not valid JSON: ${reason}`, 400),
   validation: (message: string, details?: ErrorDetails) =>
     new TandemError('validation_failed', message, 400, details),
   unauthenticated: (message = 'sign in or send a valid API token') =>

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import type { DB } from './schema.ts';
 
 export interface AuditEntry {
@@ -20,7 +21,7 @@ export interface AuditEntry {
 const GENESIS = '0'.repeat(64);
 
 function entryHash(prev: string, at: string, e: AuditEntry): string {
-  const body = JSON.stringify([
+  const body = canonicalJson([
     prev,
     at,
     e.actor,

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { normalizePartyName } from '../domain/index.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 import type { ConsignmentRecord, ContainerEventRecord, PartyRecord, PortCallRecord } from './records.ts';
 
 export function portCallKey(p: PortCallRecord): string {
@@ -40,13 +41,4 @@ export function partyKey(p: PartyRecord): string {
 /** SHA-256 of a canonical JSON form (keys sorted), so field order never changes the hash. */
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }

@@ -88,6 +88,8 @@ export function mapCuscar(message: EdifactMessage): IngestItem[] {
   const consignments: ConsignmentDraft[] = [];
   let current: ConsignmentDraft | undefined;
   let equipment: EquipmentDraft | undefined;
+  /** Trailers, bulk and other non-container equipment: reported, not stored as containers. */
+  const otherEquipment = new Set<string>();
 
   for (const segment of message.segments) {
     switch (segment.tag) {
@@ -116,6 +118,18 @@ export function mapCuscar(message: EdifactMessage): IngestItem[] {
         if (!e.id) {
           items.push(
             warnAt(message, segment, 'equipment_without_id', 'EQD without an equipment number; ignored'),
+          );
+          break;
+        }
+        if (e.qualifier !== 'CN' && e.qualifier !== '') {
+          otherEquipment.add(e.id);
+          items.push(
+            warnAt(
+              message,
+              segment,
+              'not_a_container',
+              `equipment ${e.id} has type ${e.qualifier}, not CN (container); it is not stored as a container`,
+            ),
           );
           break;
         }
@@ -180,6 +194,9 @@ export function mapCuscar(message: EdifactMessage): IngestItem[] {
     items.push(warnAt(message, undefined, 'no_consignments', 'CUSCAR without any CNI consignment'));
   }
   for (const draft of consignments) {
+    for (const g of draft.record.goods) {
+      g.containerNumbers = g.containerNumbers.filter((n) => !otherEquipment.has(n));
+    }
     items.push(finishConsignment(message, draft, messageEquipment, portCall, declaredAt));
   }
   return items;

@@ -1,0 +1,72 @@
+/**
+ * Runs the API until SIGINT or SIGTERM, then shuts down in order: stop taking requests and
+ * finish the ones in flight (server close), then close the database, so no acknowledged write
+ * is cut off.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/index.ts';
+import type { Logger } from '../logger.ts';
+import { capabilityRoutes, createServices } from './capabilities.ts';
+import type { RouteModule } from './route-kit.ts';
+import { buildServer } from './server.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Where it listens, e.g. http://127.0.0.1:8080. */
+  url: string;
+  /** Closes the server, then the database; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Gives in-flight requests this long to finish before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/**
+ * Starts listening on config.host:config.port with the capabilities of capabilities.ts (or the
+ * given route modules) and installs the signal handlers.
+ */
+export async function startServer(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  routes?: readonly RouteModule[],
+): Promise<RunningServer> {
+  const services = createServices({ config, database, logger });
+  const app = buildServer({
+    config,
+    database,
+    logger,
+    services,
+    routes: routes ?? capabilityRoutes(services, { config, database, logger }),
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url, database: database.kind }, 'Tandem API listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await app.close();
+      await database.close();
+      logger.info('Tandem API stopped');
+    })();
+    return closing;
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    close().catch((e: unknown) => {
+      logger.error({ err: e }, 'shutdown failed');
+      process.exitCode = 1;
+    });
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { app, url, close };
+}
