@@ -3,6 +3,8 @@
  * are what both database drivers return after the type parsing set in database.ts.
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { RiskAssessmentTables } from './tables/risk-assessment.ts';
+import type { RiskProfileTables } from './tables/risk-profiles.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -227,7 +229,7 @@ export interface EventConsumersTable {
   updated_at: Timestamp;
 }
 
-export interface DB {
+export interface FoundationTables {
   ingest_files: IngestFilesTable;
   port_calls: PortCallsTable;
   parties: PartiesTable;
@@ -244,3 +246,6 @@ export interface DB {
   outbox_events: OutboxEventsTable;
   event_consumers: EventConsumersTable;
 }
+
+/** Every table: the foundation's here, later capabilities' in ./tables/ (one file per migration group). */
+export interface DB extends FoundationTables, RiskProfileTables, RiskAssessmentTables {}
