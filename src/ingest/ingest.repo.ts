@@ -375,6 +375,10 @@ export async function upsertContainerEvents(
   return out;
 }
 
+/** PostgreSQL text cannot hold U+0000: shown as U+FFFD, as undecodable bytes are. */
+const storable = (v: string | undefined, max = 500): string | null =>
+  v === undefined ? null : v.slice(0, max).replaceAll('\u0000', '\uFFFD');
+
 /** Keeps rejected records; the same rejection of the same file content is kept once. */
 export async function insertRejections(trx: Tx, file: FileContext, rejections: Rejection[]): Promise<void> {
   if (rejections.length === 0) return;
@@ -386,15 +390,15 @@ export async function insertRejections(trx: Tx, file: FileContext, rejections: R
         file_name: file.fileName,
         file_sha256: file.sha256,
         format: file.format,
-        position: r.position,
+        position: storable(r.position) ?? '',
         line: r.line ?? null,
         segment_number: r.segmentNumber ?? null,
-        record_ref: r.recordRef ?? null,
-        field: r.field ?? null,
-        value: r.value === undefined ? null : r.value.slice(0, 500),
-        code: r.code,
-        reason: r.reason,
-        excerpt: r.excerpt === undefined ? null : r.excerpt.slice(0, 500),
+        record_ref: storable(r.recordRef),
+        field: storable(r.field),
+        value: storable(r.value),
+        code: storable(r.code) ?? '',
+        reason: storable(r.reason, 2000) ?? '',
+        excerpt: storable(r.excerpt),
       })),
     )
     .onConflict((oc) => oc.doNothing())
@@ -421,7 +425,8 @@ export async function finishIngestFile(
 ): Promise<void> {
   await trx
     .updateTable('ingest_files')
-    .set({ status, summary: JSON.stringify(summary), finished_at: sql`now()` })
+    // jsonb cannot hold U+0000 either (warnings quote the input).
+    .set({ status, summary: JSON.stringify(summary).replaceAll('\\u0000', '\\ufffd'), finished_at: sql`now()` })
     .where('id', '=', id)
     .execute();
 }

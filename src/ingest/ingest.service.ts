@@ -188,12 +188,27 @@ type StoredItem = Extract<IngestItem, { kind: 'port_call' | 'consignment' | 'con
 function checkItem(item: StoredItem) {
   switch (item.kind) {
     case 'port_call':
-      return validatePortCall(item.record, item.ref);
+      return validatePortCall(withoutNul(item.record), item.ref);
     case 'consignment':
-      return validateConsignment(item.record, item.ref);
+      return validateConsignment(withoutNul(item.record), item.ref);
     case 'container_event':
-      return validateContainerEvent(item.record, item.ref);
+      return validateContainerEvent(withoutNul(item.record), item.ref);
   }
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a single such character would fail the whole batch:
+ * it is replaced by U+FFFD (as undecodable bytes are) in every string of a record.
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = withoutNul(v);
+    return out as T;
+  }
+  return value;
 }
 
 /** Records waiting to be stored, deduplicated by key (a second record with a key already in the batch forces a flush). */
