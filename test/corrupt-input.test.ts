@@ -22,11 +22,20 @@ const write = (content: string | Buffer, ext: string) => {
   return f;
 };
 const eventLine = (i: number, at = '2022-02-01T10:00:00Z') =>
-  JSON.stringify({ type: 'container_event', ...newContainerEvent(i, { occurredAt: at, placeDetail: `CORRUPT${i}` }) });
+  JSON.stringify({
+    type: 'container_event',
+    ...newContainerEvent(i, { occurredAt: at, placeDetail: `CORRUPT${i}` }),
+  });
 
 describeEachDatabase('corrupt input', (ctx) => {
   const stored = async (numbers: string[]) =>
-    (await ctx.database.db.selectFrom('container_events').select('container_number').where('container_number', 'in', numbers).execute()).length;
+    (
+      await ctx.database.db
+        .selectFrom('container_events')
+        .select('container_number')
+        .where('container_number', 'in', numbers)
+        .execute()
+    ).length;
 
   it('stores the complete messages of a truncated EDIFACT file and reports the cut', async () => {
     const text = fs.readFileSync(path.join(samples, 'coarri-d95b-itg13-itgoa.edi'), 'utf8');
@@ -39,11 +48,15 @@ describeEachDatabase('corrupt input', (ctx) => {
 
   it('refuses random bytes with a clear error', async () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
-    await expect(ingestFile(ctx.database, write(bytes, 'bin'), { actor: 'test', fileName: 'noise.bin' })).rejects.toThrow(/noise\.bin/);
+    await expect(
+      ingestFile(ctx.database, write(bytes, 'bin'), { actor: 'test', fileName: 'noise.bin' }),
+    ).rejects.toThrow(/noise\.bin/);
   });
 
   it('does not mistake an EDIFACT file with wrong separators for data', async () => {
-    const text = fs.readFileSync(path.join(samples, 'codeco-d00b-smdg21-vgm-4.edi'), 'utf8').replaceAll("'", '|');
+    const text = fs
+      .readFileSync(path.join(samples, 'codeco-d00b-smdg21-vgm-4.edi'), 'utf8')
+      .replaceAll("'", '|');
     const s = await ingestFile(ctx.database, write(text, 'edi'), { actor: 'test' });
     expect(s.accepted).toBe(0);
     expect(s.quarantined + s.warnings).toBeGreaterThan(0);
@@ -52,8 +65,11 @@ describeEachDatabase('corrupt input', (ctx) => {
   it('quarantines a 10 MB EDIFACT segment and keeps the messages around it', async () => {
     const sample = fs.readFileSync(path.join(samples, 'coarri-d95b-itg13-itgoa.edi'), 'utf8');
     const huge = `FTX+AAA+++${'X'.repeat(10 * 1024 * 1024)}`;
-    const text = sample.replace("UNT+", `${huge}'UNT+`);
-    const s = await ingestFile(ctx.database, write(text, 'edi'), { actor: 'test', fileName: 'huge-segment.edi' });
+    const text = sample.replace('UNT+', `${huge}'UNT+`);
+    const s = await ingestFile(ctx.database, write(text, 'edi'), {
+      actor: 'test',
+      fileName: 'huge-segment.edi',
+    });
     expect(s.quarantined).toBeGreaterThanOrEqual(1);
     expect(s.accepted + s.unchanged + s.updated).toBeGreaterThanOrEqual(19);
   });
@@ -73,22 +89,41 @@ describeEachDatabase('corrupt input', (ctx) => {
 
   it('stores a record whose text holds NUL characters, with the NUL replaced', async () => {
     const e = newContainerEvent(8100, { haulier: 'TRANS\u0000PORT', details: { note: 'a\u0000b' } });
-    const s = await ingestFile(ctx.database, write(`${JSON.stringify({ type: 'container_event', ...e })}\n{"type":"port_call","portLocode":"BE\u0000ANR"}\n`, 'jsonl'), {
-      actor: 'test',
-    });
+    const s = await ingestFile(
+      ctx.database,
+      write(
+        `${JSON.stringify({ type: 'container_event', ...e })}\n{"type":"port_call","portLocode":"BE\u0000ANR"}\n`,
+        'jsonl',
+      ),
+      {
+        actor: 'test',
+      },
+    );
     expect(s).toMatchObject({ accepted: 1, quarantined: 1 });
-    const row = await ctx.database.db.selectFrom('container_events').select('haulier').where('container_number', '=', e.containerNumber).executeTakeFirstOrThrow();
+    const row = await ctx.database.db
+      .selectFrom('container_events')
+      .select('haulier')
+      .where('container_number', '=', e.containerNumber)
+      .executeTakeFirstOrThrow();
     expect(row.haulier).toBe('TRANS\uFFFDPORT');
   });
 
   it('refuses a CSV with missing columns with one rejection that names them', async () => {
-    const s = await ingestFile(ctx.database, write('container_number,occurred_at\nMSCU0000018,2022-01-01T00:00:00Z\n', 'csv'), {
-      actor: 'test',
-      fileName: 'missing-columns.csv',
-    });
+    const s = await ingestFile(
+      ctx.database,
+      write('container_number,occurred_at\nMSCU0000018,2022-01-01T00:00:00Z\n', 'csv'),
+      {
+        actor: 'test',
+        fileName: 'missing-columns.csv',
+      },
+    );
     expect(s.accepted).toBe(0);
     expect(s.quarantined).toBe(1);
-    const q = await ctx.database.db.selectFrom('quarantine').select('reason').where('file_name', '=', 'missing-columns.csv').executeTakeFirstOrThrow();
+    const q = await ctx.database.db
+      .selectFrom('quarantine')
+      .select('reason')
+      .where('file_name', '=', 'missing-columns.csv')
+      .executeTakeFirstOrThrow();
     expect(q.reason).toMatch(/event_type/);
   });
 
@@ -96,7 +131,10 @@ describeEachDatabase('corrupt input', (ctx) => {
     let base = 20_000;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.constant('valid'), fc.string({ maxLength: 60 }), fc.uint8Array({ maxLength: 40 })), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.oneof(fc.constant('valid'), fc.string({ maxLength: 60 }), fc.uint8Array({ maxLength: 40 })),
+          { minLength: 1, maxLength: 12 },
+        ),
         async (lines) => {
           base += 100;
           const valid: string[] = [];
@@ -105,7 +143,10 @@ describeEachDatabase('corrupt input', (ctx) => {
               valid.push(containerNumber(base + i));
               return Buffer.from(`${eventLine(base + i)}\n`);
             }
-            const b = typeof l === 'string' ? Buffer.from(l.replaceAll('\n', ' ')) : Buffer.from(l.map((x) => (x === 10 ? 32 : x)));
+            const b =
+              typeof l === 'string'
+                ? Buffer.from(l.replaceAll('\n', ' '))
+                : Buffer.from(l.map((x) => (x === 10 ? 32 : x)));
             return Buffer.concat([b, Buffer.from('\n')]);
           });
           // Always start with a valid record so the file is recognised as JSON.

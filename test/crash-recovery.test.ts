@@ -24,10 +24,19 @@ const N = 2500;
   const lines: string[] = [];
   for (let i = 0; i < N; i++) {
     lines.push(JSON.stringify({ type: 'consignment', ...newConsignment(100_000 + i) }));
-    lines.push(JSON.stringify({ type: 'container_event', ...newContainerEvent(100_000 + i, { eventType: 'gate_out', haulier: `HAULIER ${i % 17}` }) }));
+    lines.push(
+      JSON.stringify({
+        type: 'container_event',
+        ...newContainerEvent(100_000 + i, { eventType: 'gate_out', haulier: `HAULIER ${i % 17}` }),
+      }),
+    );
   }
   // A few bad records in the middle: they must be quarantined once, not twice.
-  lines.splice(N, 0, JSON.stringify({ type: 'container_event', ...newContainerEvent(1, { containerNumber: 'MSCU0000000' }) }));
+  lines.splice(
+    N,
+    0,
+    JSON.stringify({ type: 'container_event', ...newContainerEvent(1, { containerNumber: 'MSCU0000000' }) }),
+  );
   fs.writeFileSync(input, `${lines.join('\n')}\n`);
 }
 
@@ -36,7 +45,10 @@ interface Target {
   open(): Promise<Database>;
 }
 
-function runIngest(target: Target, killAfterAccepted?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+function runIngest(
+  target: Target,
+  killAfterAccepted?: number,
+): Promise<{ code: number | null; signal: string | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repo, 'bin/tandem.js'), 'ingest', input, '--json'], {
       env: { ...process.env, ...target.env, TANDEM_LOG_LEVEL: 'silent' },
@@ -65,8 +77,12 @@ async function snapshot(db: Kysely<DB>) {
   return {
     consignments: await q(`select consignment_key || ' ' || content_hash as v from consignments order by 1`),
     events: await q(`select event_key || ' ' || content_hash as v from container_events order by 1`),
-    goods: await q(`select c.consignment_key || ' ' || g.line_number || ' ' || g.hs_code as v from goods_items g join consignments c on c.id = g.consignment_id order by 1`),
-    links: await q(`select c.consignment_key || ' ' || k.container_number as v from consignment_containers l join consignments c on c.id = l.consignment_id join containers k on k.id = l.container_id order by 1`),
+    goods: await q(
+      `select c.consignment_key || ' ' || g.line_number || ' ' || g.hs_code as v from goods_items g join consignments c on c.id = g.consignment_id order by 1`,
+    ),
+    links: await q(
+      `select c.consignment_key || ' ' || k.container_number as v from consignment_containers l join consignments c on c.id = l.consignment_id join containers k on k.id = l.container_id order by 1`,
+    ),
     containers: await q(`select container_number as v from containers order by 1`),
     parties: await q(`select party_key as v from parties order by 1`),
     quarantine: await q(`select position || ' ' || code as v from quarantine order by 1`),
@@ -90,7 +106,9 @@ async function target(kind: 'embedded' | 'server', name: string): Promise<Target
 
 describe('crash recovery', () => {
   for (const kind of databaseKinds) {
-    it(`a SIGKILL mid-ingest, then a re-run, equals one clean run [${kind}]`, { timeout: 300_000 }, async () => {
+    it(`a SIGKILL mid-ingest, then a re-run, equals one clean run [${kind}]`, {
+      timeout: 300_000,
+    }, async () => {
       const clean = await target(kind, 'clean');
       const crashed = await target(kind, 'crashed');
 

@@ -42,13 +42,24 @@ const dir = requireSharedData('edifact-samples');
 
 describeEachDatabase('EDIFACT samples through the ingest', (ctx) => {
   it('covers every sample in the shared folder', () => {
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.edi')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.edi'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
-  it('ingests or precisely refuses each sample, and a second run changes nothing', { timeout: 300_000 }, async () => {
+  it('ingests or precisely refuses each sample, and a second run changes nothing', {
+    timeout: 300_000,
+  }, async () => {
     for (const [file, [accepted, quarantined]] of Object.entries(expected)) {
       const s = await ingestFile(ctx.database, path.join(dir, file), { actor: 'test', fileName: file });
-      expect({ file, accepted: s.accepted, quarantined: s.quarantined }).toEqual({ file, accepted, quarantined });
+      expect({ file, accepted: s.accepted, quarantined: s.quarantined }).toEqual({
+        file,
+        accepted,
+        quarantined,
+      });
     }
     for (const file of Object.keys(expected)) {
       const s = await ingestFile(ctx.database, path.join(dir, file), { actor: 'test', fileName: file });
@@ -57,9 +68,17 @@ describeEachDatabase('EDIFACT samples through the ingest', (ctx) => {
       const updated = ['codeco-d00b-smdg21-vgm-1.edi', 'codeco-d00b-smdg21-vgm-2.edi'].includes(file) ? 1 : 0;
       expect({ file, accepted: s.accepted, updated: s.updated }).toEqual({ file, accepted: 0, updated });
     }
-    const reasons = await ctx.database.db.selectFrom('quarantine').select(['file_name', 'position', 'field', 'value', 'code', 'reason']).execute();
+    const reasons = await ctx.database.db
+      .selectFrom('quarantine')
+      .select(['file_name', 'position', 'field', 'value', 'code', 'reason'])
+      .execute();
     expect(reasons).toContainEqual(
-      expect.objectContaining({ file_name: 'iftsta-d00b-rail-intransit.edi', field: 'containerNumber', value: 'TRHU4561222', code: 'invalid_check_digit' }),
+      expect.objectContaining({
+        file_name: 'iftsta-d00b-rail-intransit.edi',
+        field: 'containerNumber',
+        value: 'TRHU4561222',
+        code: 'invalid_check_digit',
+      }),
     );
     for (const r of reasons) {
       expect(r.position).toMatch(/segment \d+/);
@@ -71,11 +90,20 @@ describeEachDatabase('EDIFACT samples through the ingest', (ctx) => {
     const c = await ctx.database.db
       .selectFrom('consignments')
       .innerJoin('port_calls', 'port_calls.id', 'consignments.port_call_id')
-      .select(['consignments.id', 'transport_document_number', 'port_calls.port_locode', 'port_calls.vessel_name'])
+      .select([
+        'consignments.id',
+        'transport_document_number',
+        'port_calls.port_locode',
+        'port_calls.vessel_name',
+      ])
       .execute();
     expect(c).toHaveLength(1);
     expect(c[0]!.port_locode).toBe('GBPME');
-    const goods = await ctx.database.db.selectFrom('goods_items').selectAll().where('consignment_id', '=', c[0]!.id).execute();
+    const goods = await ctx.database.db
+      .selectFrom('goods_items')
+      .selectAll()
+      .where('consignment_id', '=', c[0]!.id)
+      .execute();
     expect(goods.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { errors, isTandemError, TandemError } from '../errors.ts';
+import { errors, isTandemError, type TandemError } from '../errors.ts';
 
 /** Maps any thrown value to the TandemError the client sees. */
 export function toTandemError(

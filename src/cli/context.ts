@@ -12,7 +12,10 @@ export interface CommandContext {
 }
 
 /** Opens the configured database, applies pending migrations, runs `fn`, closes the database. */
-export async function withDatabase<T>(fn: (ctx: CommandContext) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(
+  fn: (ctx: CommandContext) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {

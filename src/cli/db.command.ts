@@ -9,7 +9,9 @@ export function registerDbCommands(program: Command): void {
     .action(() =>
       withDatabase(
         async ({ database }) => {
-          const applied = await migrate(database, (m) => process.stdout.write(`applying ${m.version}_${m.name}\n`));
+          const applied = await migrate(database, (m) =>
+            process.stdout.write(`applying ${m.version}_${m.name}\n`),
+          );
           process.stdout.write(
             applied.length === 0
               ? `${database.kind} database at ${database.location} is up to date\n`
@@ -27,13 +29,17 @@ export function registerDbCommands(program: Command): void {
         async ({ database }) => {
           const status = await migrationStatus(database);
           if (opts.json) {
-            process.stdout.write(`${JSON.stringify({ kind: database.kind, location: database.location, migrations: status })}\n`);
+            process.stdout.write(
+              `${JSON.stringify({ kind: database.kind, location: database.location, migrations: status })}\n`,
+            );
             return;
           }
           process.stdout.write(`${database.kind} database at ${database.location}\n`);
           for (const s of status) {
             const state = s.appliedAt ? `applied ${s.appliedAt.toISOString()}` : 'pending';
-            process.stdout.write(`  ${s.version} ${s.name.padEnd(30)} ${state}${s.modified ? '  (file changed since applied!)' : ''}\n`);
+            process.stdout.write(
+              `  ${s.version} ${s.name.padEnd(30)} ${state}${s.modified ? '  (file changed since applied!)' : ''}\n`,
+            );
           }
         },
         { migrate: false },

@@ -53,7 +53,9 @@ export function registerIngestCommands(program: Command): void {
       }),
     );
 
-  const quarantine = program.command('quarantine').description('records rejected by ingest, with where and why');
+  const quarantine = program
+    .command('quarantine')
+    .description('records rejected by ingest, with where and why');
   quarantine
     .command('list')
     .description('list quarantined records, newest first')
@@ -63,7 +65,11 @@ export function registerIngestCommands(program: Command): void {
     .option('--json', 'print as JSON lines')
     .action((opts: { file?: string; code?: string; limit: string; json?: boolean }) =>
       withDatabase(async ({ database }) => {
-        const rows = await listQuarantine(database.db, { file: opts.file, code: opts.code, limit: Number(opts.limit) || 50 });
+        const rows = await listQuarantine(database.db, {
+          file: opts.file,
+          code: opts.code,
+          limit: Number(opts.limit) || 50,
+        });
         if (rows.length === 0) process.stdout.write('quarantine is empty\n');
         for (const r of rows) {
           if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -82,7 +88,9 @@ export function registerIngestCommands(program: Command): void {
       withDatabase(async ({ database }) => {
         const row = await getQuarantineEntry(database.db, Number(id));
         if (!row) {
-          process.stderr.write(`tandem: quarantine entry ${id} does not exist; run "tandem quarantine list"\n`);
+          process.stderr.write(
+            `tandem: quarantine entry ${id} does not exist; run "tandem quarantine list"\n`,
+          );
           process.exitCode = 1;
           return;
         }
@@ -98,7 +106,9 @@ function printSummary(s: FileSummary): void {
     `${s.file} (${s.format}, ${mb(s.bytes)} MB, ${(s.durationMs / 1000).toFixed(1)} s): ${s.accepted} accepted, ` +
       `${s.updated} updated, ${s.unchanged} unchanged, ${s.quarantined} quarantined, ${s.warnings} warnings\n`,
   );
-  for (const w of s.warningSamples.slice(0, 5)) process.stdout.write(`  warning ${w.position}: ${w.code}: ${w.message}\n`);
+  for (const w of s.warningSamples.slice(0, 5))
+    process.stdout.write(`  warning ${w.position}: ${w.code}: ${w.message}\n`);
   if (s.warnings > 5) process.stdout.write(`  ... ${s.warnings - 5} more warnings\n`);
-  if (s.quarantined > 0) process.stdout.write(`  see: tandem quarantine list --file ${JSON.stringify(s.file)}\n`);
+  if (s.quarantined > 0)
+    process.stdout.write(`  see: tandem quarantine list --file ${JSON.stringify(s.file)}\n`);
 }

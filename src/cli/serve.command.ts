@@ -32,61 +32,86 @@ export function registerServeCommands(program: Command): void {
       const logger = createLogger(config.logLevel);
       const database = await openMigrated(config);
       const server = await startServer(config, database, logger);
-      process.stdout.write(`Tandem is running at ${server.url} (API docs: ${server.url}/docs); ${database.kind} database at ${database.location}\n`);
+      process.stdout.write(
+        `Tandem is running at ${server.url} (API docs: ${server.url}/docs); ${database.kind} database at ${database.location}\n`,
+      );
     });
 
   program
     .command('demo')
-    .description('run Tandem on the embedded database with simulated traffic for Antwerp-Bruges and Rotterdam')
+    .description(
+      'run Tandem on the embedded database with simulated traffic for Antwerp-Bruges and Rotterdam',
+    )
     .option('--port <port>', 'listen on this port (default TANDEM_PORT or 8080)')
     .option('--history-days <n>', 'days of recent history to load first', '30')
-    .option('--scale <x>', 'traffic volume relative to the real ports (1 = about 40,000 containers a day)', '0.004')
-    .option('--live-interval <seconds>', 'seconds between live simulated port-days; 0 stops after the history', '20')
+    .option(
+      '--scale <x>',
+      'traffic volume relative to the real ports (1 = about 40,000 containers a day)',
+      '0.004',
+    )
+    .option(
+      '--live-interval <seconds>',
+      'seconds between live simulated port-days; 0 stops after the history',
+      '20',
+    )
     .option('--seed <n>', 'simulation seed', '1')
-    .action(async (opts: { port?: string; historyDays: string; scale: string; liveInterval: string; seed: string }) => {
-      const config = withPort(loadConfig(), opts.port);
-      if (config.databaseUrl) {
-        process.stderr.write('tandem: the demo runs on the embedded database; unset DATABASE_URL (or use "tandem serve")\n');
-        process.exitCode = 1;
-        return;
-      }
-      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      process.stdout.write(`Opening the embedded database in ${config.dataDir} (the first start takes a few seconds)...\n`);
-      const database = await openMigrated(config);
-      const credentials = await ensureDemoUsers(database, config, logger);
-      const server = await startServer(config, database, logger);
-      process.stdout.write(
-        `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
-          `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
-          `Loading ${opts.historyDays} days of simulated traffic for BEANR and NLRTM through the ingest...\n`,
-      );
-      const feed = startDemoFeed(database, {
-        dataDir: config.dataDir,
-        ports: ['BEANR', 'NLRTM'],
-        historyDays: Number(opts.historyDays),
-        scale: Number(opts.scale),
-        seed: Number(opts.seed),
-        liveIntervalMs: Number(opts.liveInterval) * 1000,
-        onProgress: progress,
-        onHistoryLoaded: (s) => {
-          progressDone();
-          process.stdout.write(
-            `History loaded: ${s.files} files ingested. Live traffic continues (one simulated port-day every ${opts.liveInterval} s). Ctrl-C stops.\n`,
+    .action(
+      async (opts: {
+        port?: string;
+        historyDays: string;
+        scale: string;
+        liveInterval: string;
+        seed: string;
+      }) => {
+        const config = withPort(loadConfig(), opts.port);
+        if (config.databaseUrl) {
+          process.stderr.write(
+            'tandem: the demo runs on the embedded database; unset DATABASE_URL (or use "tandem serve")\n',
           );
-        },
-      });
-      feed.history.catch((e: unknown) => reportCommandError(e));
-      // Stop feeding before the server closes the database.
-      const stopFeed = () => void feed.stop();
-      process.once('SIGINT', stopFeed);
-      process.once('SIGTERM', stopFeed);
-    });
+          process.exitCode = 1;
+          return;
+        }
+        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+        process.stdout.write(
+          `Opening the embedded database in ${config.dataDir} (the first start takes a few seconds)...\n`,
+        );
+        const database = await openMigrated(config);
+        const credentials = await ensureDemoUsers(database, config, logger);
+        const server = await startServer(config, database, logger);
+        process.stdout.write(
+          `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
+            `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
+            `Loading ${opts.historyDays} days of simulated traffic for BEANR and NLRTM through the ingest...\n`,
+        );
+        const feed = startDemoFeed(database, {
+          dataDir: config.dataDir,
+          ports: ['BEANR', 'NLRTM'],
+          historyDays: Number(opts.historyDays),
+          scale: Number(opts.scale),
+          seed: Number(opts.seed),
+          liveIntervalMs: Number(opts.liveInterval) * 1000,
+          onProgress: progress,
+          onHistoryLoaded: (s) => {
+            progressDone();
+            process.stdout.write(
+              `History loaded: ${s.files} files ingested. Live traffic continues (one simulated port-day every ${opts.liveInterval} s). Ctrl-C stops.\n`,
+            );
+          },
+        });
+        feed.history.catch((e: unknown) => reportCommandError(e));
+        // Stop feeding before the server closes the database.
+        const stopFeed = () => void feed.stop();
+        process.once('SIGINT', stopFeed);
+        process.once('SIGTERM', stopFeed);
+      },
+    );
 }
 
 function withPort(config: Config, port: string | undefined): Config {
   if (port === undefined) return config;
   const n = Number(port);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port ${port}: expected a port number 0-65535`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--port ${port}: expected a port number 0-65535`);
   return { ...config, port: n };
 }
 
@@ -94,7 +119,11 @@ function withPort(config: Config, port: string | undefined): Config {
  * Demo accounts, one per role a visitor wants to try, sharing one generated password that is
  * kept in the data folder (readable by the owner only) and printed at each start.
  */
-async function ensureDemoUsers(database: Awaited<ReturnType<typeof openMigrated>>, config: Config, logger: Logger) {
+async function ensureDemoUsers(
+  database: Awaited<ReturnType<typeof openMigrated>>,
+  config: Config,
+  logger: Logger,
+) {
   const file = path.join(config.dataDir, 'demo-credentials.txt');
   let password = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
   const fresh = password === '';

@@ -28,7 +28,9 @@ interface SimulateFlags {
 export function registerSimulateCommands(program: Command): void {
   const simulate = program
     .command('simulate')
-    .description('generate port traffic (CUSCAR, COARRI, CODECO, JSON Lines) with hidden smuggling ground truth in DIR/truth.jsonl')
+    .description(
+      'generate port traffic (CUSCAR, COARRI, CODECO, JSON Lines) with hidden smuggling ground truth in DIR/truth.jsonl',
+    )
     .option('--ports <list>', 'ports, comma-separated', 'BEANR,NLRTM')
     .option('--from <date>', 'first day (YYYY-MM-DD)', '2022-01-01')
     .option('--days <n>', 'number of days', '7')
@@ -49,10 +51,14 @@ export function registerSimulateCommands(program: Command): void {
       });
       const started = Date.now();
       let containers = 0;
-      const summary = await writeSimulation({ ...options, scenario: parseScenario(flags.pressure ?? '') }, flags.out, (d) => {
-        containers += d.stats.discharged + d.stats.gateIn;
-        progress(`simulate: ${d.date} ${d.port} — ${containers.toLocaleString('en')} containers so far`);
-      });
+      const summary = await writeSimulation(
+        { ...options, scenario: parseScenario(flags.pressure ?? '') },
+        flags.out,
+        (d) => {
+          containers += d.stats.discharged + d.stats.gateIn;
+          progress(`simulate: ${d.date} ${d.port} — ${containers.toLocaleString('en')} containers so far`);
+        },
+      );
       progressDone();
       const t = summary.totals;
       const seconds = (Date.now() - started) / 1000;
@@ -75,20 +81,36 @@ export function registerSimulateCommands(program: Command): void {
     .option('--at <time>', 'when the inspection happens (ISO time); later than an extraction finds nothing')
     .option('--seed <seed>', 'random seed of the inspection', '1')
     .option('--json', 'print as JSON')
-    .action(async (container: string, flags: { truth: string; kind: string; at?: string; seed: string; json?: boolean }) => {
-      if (!INSPECTION_KINDS.includes(flags.kind as InspectionKind)) {
-        throw new Error(`--kind must be one of ${INSPECTION_KINDS.join(', ')}, not "${flags.kind}"`);
-      }
-      const truth = await readTruthFile(flags.truth);
-      const kind = INSPECTION_KINDS.find((k) => k === flags.kind) ?? 'scan';
-      const finding = inspect(truth, container, kind, deriveRng(flags.seed, 'inspect', container, kind), flags.at);
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(finding)}\n`);
-        return;
-      }
-      const what = finding.outcome === 'seizure' ? `: ${finding.massKg} kg cocaine in ${finding.packages} packages, ${finding.location}` : finding.location ? `: ${finding.location}` : '';
-      process.stdout.write(`${finding.containerNumber} ${kind}: ${finding.outcome}${what}\n`);
-    });
+    .action(
+      async (
+        container: string,
+        flags: { truth: string; kind: string; at?: string; seed: string; json?: boolean },
+      ) => {
+        if (!INSPECTION_KINDS.includes(flags.kind as InspectionKind)) {
+          throw new Error(`--kind must be one of ${INSPECTION_KINDS.join(', ')}, not "${flags.kind}"`);
+        }
+        const truth = await readTruthFile(flags.truth);
+        const kind = INSPECTION_KINDS.find((k) => k === flags.kind) ?? 'scan';
+        const finding = inspect(
+          truth,
+          container,
+          kind,
+          deriveRng(flags.seed, 'inspect', container, kind),
+          flags.at,
+        );
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(finding)}\n`);
+          return;
+        }
+        const what =
+          finding.outcome === 'seizure'
+            ? `: ${finding.massKg} kg cocaine in ${finding.packages} packages, ${finding.location}`
+            : finding.location
+              ? `: ${finding.location}`
+              : '';
+        process.stdout.write(`${finding.containerNumber} ${kind}: ${finding.outcome}${what}\n`);
+      },
+    );
 }
 
 function pct(n: number, d: number): string {
@@ -103,7 +125,10 @@ async function checkOutput(dir: string): Promise<void> {
     if (file.endsWith('.edi')) checkEdifact(report, file, text);
     else if (file.endsWith('.jsonl')) await checkJson(report, file, text);
   }
-  process.stdout.write(`ingest check: ${report.records} records, ${report.rejections.length} rejections, ${report.warnings.length} warnings\n`);
-  for (const r of report.rejections.slice(0, 20)) process.stdout.write(`  ${r.file} ${r.position}: ${r.code} ${r.reason}\n`);
+  process.stdout.write(
+    `ingest check: ${report.records} records, ${report.rejections.length} rejections, ${report.warnings.length} warnings\n`,
+  );
+  for (const r of report.rejections.slice(0, 20))
+    process.stdout.write(`  ${r.file} ${r.position}: ${r.code} ${r.reason}\n`);
   if (report.rejections.length > 0) process.exitCode = 1;
 }

@@ -37,7 +37,12 @@ function entryHash(prev: string, at: string, e: AuditEntry): string {
 /** Appends an audit entry inside the given transaction. */
 export async function writeAudit(trx: Transaction<DB>, entry: AuditEntry): Promise<void> {
   await sql`select pg_advisory_xact_lock(7166062)`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select('hash')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const prev = last?.hash ?? GENESIS;
   const at = new Date().toISOString();
   await trx

@@ -16,11 +16,19 @@ describeEachDatabase('database', (ctx) => {
     const r = await sql<{ big: number; num: number; day: string; ts: Date }>`
       select 9007199254740::int8 as big, 12.5::numeric as num, date '2022-03-01' as day,
              timestamptz '2022-03-01T10:00:00Z' as ts`.execute(ctx.database.db);
-    expect(r.rows[0]).toEqual({ big: 9007199254740, num: 12.5, day: '2022-03-01', ts: new Date('2022-03-01T10:00:00Z') });
+    expect(r.rows[0]).toEqual({
+      big: 9007199254740,
+      num: 12.5,
+      day: '2022-03-01',
+      ts: new Date('2022-03-01T10:00:00Z'),
+    });
   });
 
   it('rolls back a failed transaction including its audit entry and event', async () => {
-    const before = await ctx.database.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const before = await ctx.database.db
+      .selectFrom('audit_log')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     await expect(
       ctx.database.db.transaction().execute(async (trx) => {
         await writeAudit(trx, { actor: 'test', action: 'x', entityType: 'thing' });
@@ -28,19 +36,40 @@ describeEachDatabase('database', (ctx) => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const after = await ctx.database.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const after = await ctx.database.db
+      .selectFrom('audit_log')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
   it('chains audit entries and detects an edited past entry', async () => {
     for (let i = 0; i < 3; i++) {
-      await ctx.database.db.transaction().execute((trx) =>
-        writeAudit(trx, { actor: 'alice', action: 'thing.update', entityType: 'thing', entityId: i, details: { zeta: i, alpha: 'jsonb reorders these keys' } }),
-      );
+      await ctx.database.db
+        .transaction()
+        .execute((trx) =>
+          writeAudit(trx, {
+            actor: 'alice',
+            action: 'thing.update',
+            entityType: 'thing',
+            entityId: i,
+            details: { zeta: i, alpha: 'jsonb reorders these keys' },
+          }),
+        );
     }
     expect((await verifyAudit(ctx.database.db)).ok).toBe(true);
-    const second = await ctx.database.db.selectFrom('audit_log').select('id').orderBy('id').offset(1).limit(1).executeTakeFirstOrThrow();
-    await ctx.database.db.updateTable('audit_log').set({ actor: 'mallory' }).where('id', '=', second.id).execute();
+    const second = await ctx.database.db
+      .selectFrom('audit_log')
+      .select('id')
+      .orderBy('id')
+      .offset(1)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await ctx.database.db
+      .updateTable('audit_log')
+      .set({ actor: 'mallory' })
+      .where('id', '=', second.id)
+      .execute();
     const v = await verifyAudit(ctx.database.db);
     expect(v.ok).toBe(false);
     expect(v.brokenAt).toBe(second.id);

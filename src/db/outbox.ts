@@ -19,7 +19,10 @@ export async function emitEvent(
   topic: string,
   payload: Record<string, unknown>,
 ): Promise<void> {
-  await trx.insertInto('outbox_events').values({ topic, payload: JSON.stringify(payload) }).execute();
+  await trx
+    .insertInto('outbox_events')
+    .values({ topic, payload: JSON.stringify(payload) })
+    .execute();
 }
 
 /**

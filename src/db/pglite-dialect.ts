@@ -6,6 +6,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import {
   type CompiledQuery,
+  CompiledQuery as CQ,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -15,7 +16,6 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
   type TransactionSettings,
-  CompiledQuery as CQ,
 } from 'kysely';
 
 class PgliteConnection implements DatabaseConnection {

@@ -154,7 +154,12 @@ function loadState(demoDir: string, options: DemoFeedOptions): DemoState {
     }
   }
   const today = new Date().toISOString().slice(0, 10);
-  return { from: addDays(today, -options.historyDays), seed: options.seed, scale: options.scale, portDaysDone: 0 };
+  return {
+    from: addDays(today, -options.historyDays),
+    seed: options.seed,
+    scale: options.scale,
+    portDaysDone: 0,
+  };
 }
 
 function saveState(demoDir: string, state: DemoState): void {

@@ -56,7 +56,16 @@ function consignmentQuery(db: Kysely<DB>) {
       jsonArrayFrom(
         eb
           .selectFrom('goods_items as g')
-          .select(['g.line_number', 'g.hs_code', 'g.description', 'g.packages', 'g.package_type', 'g.gross_mass_kg', 'g.origin_country', 'g.container_numbers'])
+          .select([
+            'g.line_number',
+            'g.hs_code',
+            'g.description',
+            'g.packages',
+            'g.package_type',
+            'g.gross_mass_kg',
+            'g.origin_country',
+            'g.container_numbers',
+          ])
           .whereRef('g.consignment_id', '=', 'c.id')
           .orderBy('g.line_number'),
       ).as('goods'),
@@ -64,7 +73,14 @@ function consignmentQuery(db: Kysely<DB>) {
         eb
           .selectFrom('consignment_containers as cc')
           .innerJoin('containers as k', 'k.id', 'cc.container_id')
-          .select(['k.container_number', 'k.size_type', 'k.reefer', 'cc.seals', 'cc.full_empty', 'cc.gross_mass_kg'])
+          .select([
+            'k.container_number',
+            'k.size_type',
+            'k.reefer',
+            'cc.seals',
+            'cc.full_empty',
+            'cc.gross_mass_kg',
+          ])
           .whereRef('cc.consignment_id', '=', 'c.id')
           .orderBy('k.container_number'),
       ).as('containers'),
@@ -96,12 +112,19 @@ export async function listConsignments(db: Kysely<DB>, f: ConsignmentFilter): Pr
 }
 
 export async function findContainer(db: Kysely<DB>, containerNumber: string) {
-  const container = await db.selectFrom('containers').selectAll().where('container_number', '=', containerNumber).executeTakeFirst();
+  const container = await db
+    .selectFrom('containers')
+    .selectAll()
+    .where('container_number', '=', containerNumber)
+    .executeTakeFirst();
   if (!container) return undefined;
   const consignments = await consignmentQuery(db)
     .where((eb) =>
       eb.exists(
-        eb.selectFrom('consignment_containers as cc2').whereRef('cc2.consignment_id', '=', 'c.id').where('cc2.container_id', '=', container.id),
+        eb
+          .selectFrom('consignment_containers as cc2')
+          .whereRef('cc2.consignment_id', '=', 'c.id')
+          .where('cc2.container_id', '=', container.id),
       ),
     )
     .orderBy('c.id', 'desc')

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Database } from '../db/index.ts';
 import { parseContainerNumber } from '../domain/index.ts';
 import { errors } from '../errors.ts';
-import { findContainer, listConsignments, type ConsignmentFilter } from './cargo.repo.ts';
+import { type ConsignmentFilter, findContainer, listConsignments } from './cargo.repo.ts';
 import { type FileSummary, ingestFile } from './ingest.service.ts';
 import { listQuarantine, type QuarantineFilter } from './quarantine.repo.ts';
 import type { InputFormat } from './records.ts';
@@ -32,7 +32,12 @@ export class CargoService {
   ) {}
 
   /** Ingests an uploaded body; the format comes from the media type or is detected from the bytes. */
-  async ingestStream(stream: Readable, contentType: string, actor: string, fileName?: string): Promise<FileSummary> {
+  async ingestStream(
+    stream: Readable,
+    contentType: string,
+    actor: string,
+    fileName?: string,
+  ): Promise<FileSummary> {
     fs.mkdirSync(this.spoolDir, { recursive: true });
     const spool = path.join(this.spoolDir, `upload-${Date.now()}-${randomBytes(6).toString('hex')}`);
     try {
@@ -55,7 +60,12 @@ export class CargoService {
   /** One container with its consignments and events; a malformed number is refused with the reason. */
   async container(rawNumber: string) {
     const parsed = parseContainerNumber(rawNumber);
-    if (!parsed.ok) throw errors.validation(`container number "${rawNumber}": ${parsed.reason}`, { field: 'number', value: rawNumber, code: parsed.code });
+    if (!parsed.ok)
+      throw errors.validation(`container number "${rawNumber}": ${parsed.reason}`, {
+        field: 'number',
+        value: rawNumber,
+        code: parsed.code,
+      });
     const found = await findContainer(this.database.db, parsed.value.number);
     if (!found) throw errors.notFound('container', parsed.value.number);
     return found;

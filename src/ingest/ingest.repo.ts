@@ -5,10 +5,15 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { parseSizeType } from '../domain/index.ts';
+import { normalizePartyName, parseSizeType } from '../domain/index.ts';
 import { partyKey } from './keys.ts';
-import type { ConsignmentRecord, ContainerEventRecord, PartyRecord, PortCallRecord, Rejection } from './records.ts';
-import { normalizePartyName } from '../domain/index.ts';
+import type {
+  ConsignmentRecord,
+  ContainerEventRecord,
+  PartyRecord,
+  PortCallRecord,
+  Rejection,
+} from './records.ts';
 
 type Tx = Transaction<DB>;
 
@@ -29,6 +34,50 @@ export interface FileContext {
 }
 
 const ts = (v: string | undefined): string | null => v ?? null;
+
+/**
+ * Rows sent as one JSON parameter and expanded by jsonb_to_recordset: one parameter instead of
+ * one per value, so a batch of thousands of rows is parsed and planned once (several times
+ * faster than a multi-row VALUES list, and free of the 65,535-parameter limit).
+ */
+function jsonRows(rows: readonly Record<string, unknown>[], types: Record<string, string>) {
+  const columns = Object.keys(types);
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    as x(${sql.raw(columns.map((c) => `${c} ${types[c]}`).join(', '))})`;
+}
+
+const eventColumnTypes = {
+  event_key: 'text',
+  container_id: 'bigint',
+  container_number: 'text',
+  event_type: 'text',
+  occurred_at: 'timestamptz',
+  place_locode: 'text',
+  place_detail: 'text',
+  seals: 'text[]',
+  full_empty: 'text',
+  haulier: 'text',
+  vessel_imo: 'text',
+  vessel_name: 'text',
+  voyage: 'text',
+  verified_gross_mass_kg: 'numeric',
+  status_code: 'text',
+  port_of_loading: 'text',
+  port_of_discharge: 'text',
+  details: 'jsonb',
+  source_message_ref: 'text',
+  content_hash: 'text',
+  ingest_file_id: 'bigint',
+} as const;
+
+const containerColumnTypes = {
+  container_number: 'text',
+  owner_code: 'text',
+  size_type: 'text',
+  length_ft: 'integer',
+  height_code: 'text',
+  reefer: 'boolean',
+} as const;
 
 /** PostgreSQL takes at most 65,535 parameters per statement: long row lists go in slices. */
 function chunks<T>(rows: T[], size: number): T[][] {
@@ -90,7 +139,11 @@ export async function upsertPortCalls(
   for (const r of changed) out.set(r.call_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
   const missing = calls.map((c) => c.key).filter((k) => !out.has(k));
   if (missing.length > 0) {
-    const rows = await trx.selectFrom('port_calls').select(['id', 'call_key']).where('call_key', 'in', missing).execute();
+    const rows = await trx
+      .selectFrom('port_calls')
+      .select(['id', 'call_key'])
+      .where('call_key', 'in', missing)
+      .execute();
     for (const r of rows) out.set(r.call_key, { id: r.id, change: 'unchanged' });
   }
   return out;
@@ -105,7 +158,11 @@ export async function upsertParties(trx: Tx, parties: PartyRecord[]): Promise<Ma
   return ids;
 }
 
-async function upsertPartySlice(trx: Tx, byKey: Map<string, PartyRecord>, ids: Map<string, number>): Promise<void> {
+async function upsertPartySlice(
+  trx: Tx,
+  byKey: Map<string, PartyRecord>,
+  ids: Map<string, number>,
+): Promise<void> {
   await trx
     .insertInto('parties')
     .values(
@@ -123,7 +180,11 @@ async function upsertPartySlice(trx: Tx, byKey: Map<string, PartyRecord>, ids: M
     )
     .onConflict((oc) => oc.column('party_key').doNothing())
     .execute();
-  const rows = await trx.selectFrom('parties').select(['id', 'party_key']).where('party_key', 'in', [...byKey.keys()]).execute();
+  const rows = await trx
+    .selectFrom('parties')
+    .select(['id', 'party_key'])
+    .where('party_key', 'in', [...byKey.keys()])
+    .execute();
   for (const r of rows) ids.set(r.party_key, r.id);
 }
 
@@ -133,7 +194,10 @@ export interface ContainerSighting {
 }
 
 /** Inserts unknown containers (size-type details derived from the code); returns ids by number. */
-export async function upsertContainers(trx: Tx, sightings: ContainerSighting[]): Promise<Map<string, number>> {
+export async function upsertContainers(
+  trx: Tx,
+  sightings: ContainerSighting[],
+): Promise<Map<string, number>> {
   const byNumber = new Map<string, string | undefined>();
   for (const s of sightings) {
     if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
@@ -143,22 +207,32 @@ export async function upsertContainers(trx: Tx, sightings: ContainerSighting[]):
   return ids;
 }
 
-async function upsertContainerSlice(trx: Tx, byNumber: Map<string, string | undefined>, ids: Map<string, number>): Promise<void> {
+async function upsertContainerSlice(
+  trx: Tx,
+  byNumber: Map<string, string | undefined>,
+  ids: Map<string, number>,
+): Promise<void> {
+  const rows = [...byNumber].map(([number, sizeType]) => {
+    const st = sizeType ? parseSizeType(sizeType) : undefined;
+    return {
+      container_number: number,
+      owner_code: number.slice(0, 4),
+      size_type: sizeType ?? null,
+      length_ft: st?.ok ? st.value.lengthFt : null,
+      height_code: st?.ok
+        ? st.value.highCube
+          ? 'HC'
+          : st.value.heightFt === null
+            ? null
+            : String(st.value.heightFt)
+        : null,
+      reefer: st?.ok ? st.value.reefer : null,
+    };
+  });
   await trx
     .insertInto('containers')
-    .values(
-      [...byNumber].map(([number, sizeType]) => {
-        const st = sizeType ? parseSizeType(sizeType) : undefined;
-        return {
-          container_number: number,
-          owner_code: number.slice(0, 4),
-          size_type: sizeType ?? null,
-          length_ft: st?.ok ? st.value.lengthFt : null,
-          height_code: st?.ok ? (st.value.highCube ? 'HC' : st.value.heightFt === null ? null : String(st.value.heightFt)) : null,
-          reefer: st?.ok ? st.value.reefer : null,
-        };
-      }),
-    )
+    .columns(Object.keys(containerColumnTypes) as (keyof typeof containerColumnTypes)[])
+    .expression(jsonRows(rows, containerColumnTypes))
     .onConflict((oc) =>
       oc
         .column('container_number')
@@ -169,15 +243,17 @@ async function upsertContainerSlice(trx: Tx, byNumber: Map<string, string | unde
           reefer: eb.ref('excluded.reefer'),
           updated_at: sql`now()`,
         }))
-        .where(sql<boolean>`excluded.size_type is not null and containers.size_type is distinct from excluded.size_type`),
+        .where(
+          sql<boolean>`excluded.size_type is not null and containers.size_type is distinct from excluded.size_type`,
+        ),
     )
     .execute();
-  const rows = await trx
+  const found = await trx
     .selectFrom('containers')
     .select(['id', 'container_number'])
-    .where('container_number', 'in', [...byNumber.keys()])
+    .where(sql<boolean>`container_number = any(${[...byNumber.keys()]}::text[])`)
     .execute();
-  for (const r of rows) ids.set(r.container_number, r.id);
+  for (const r of found) ids.set(r.container_number, r.id);
 }
 
 export interface ConsignmentLinks {
@@ -252,7 +328,8 @@ export async function upsertConsignments(
     )
     .returning(['id', 'consignment_key', sql<boolean>`(xmax = 0)`.as('inserted')])
     .execute();
-  for (const r of changed) out.set(r.consignment_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
+  for (const r of changed)
+    out.set(r.consignment_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
 
   const rewritten = items.filter((i) => out.has(i.key));
   const updatedIds = changed.filter((r) => !r.inserted).map((r) => r.id);
@@ -281,7 +358,16 @@ export async function upsertConsignments(
       .onConflict((oc) => oc.columns(['consignment_id', 'line_number']).doNothing())
       .execute();
   }
-  const containerLinks = new Map<string, { consignment_id: number; container_id: number; seals: string[]; full_empty: 'full' | 'empty' | null; gross_mass_kg: number | null }>();
+  const containerLinks = new Map<
+    string,
+    {
+      consignment_id: number;
+      container_id: number;
+      seals: string[];
+      full_empty: 'full' | 'empty' | null;
+      gross_mass_kg: number | null;
+    }
+  >();
   for (const { key, record } of rewritten) {
     for (const k of record.containers) {
       const containerId = links.containerIds.get(k.containerNumber);
@@ -321,33 +407,33 @@ export async function upsertContainerEvents(
 ): Promise<Map<string, { id: number; change: Change }>> {
   const out = new Map<string, { id: number; change: Change }>();
   if (events.length === 0) return out;
+  const rows = events.map(({ key, hash, record: e, sourceRef }) => ({
+    event_key: key,
+    container_id: containerIds.get(e.containerNumber)!,
+    container_number: e.containerNumber,
+    event_type: e.eventType,
+    occurred_at: ts(e.occurredAt),
+    place_locode: e.placeLocode ?? null,
+    place_detail: e.placeDetail ?? null,
+    seals: e.seals,
+    full_empty: e.fullEmpty ?? null,
+    haulier: e.haulier ?? null,
+    vessel_imo: e.vesselImo ?? null,
+    vessel_name: e.vesselName ?? null,
+    voyage: e.voyage ?? null,
+    verified_gross_mass_kg: e.verifiedGrossMassKg ?? null,
+    status_code: e.statusCode ?? null,
+    port_of_loading: e.portOfLoading ?? null,
+    port_of_discharge: e.portOfDischarge ?? null,
+    details: e.details,
+    source_message_ref: sourceRef,
+    content_hash: hash,
+    ingest_file_id: file.ingestFileId,
+  }));
   const changed = await trx
     .insertInto('container_events')
-    .values(
-      events.map(({ key, hash, record: e, sourceRef }) => ({
-        event_key: key,
-        container_id: containerIds.get(e.containerNumber)!,
-        container_number: e.containerNumber,
-        event_type: e.eventType,
-        occurred_at: ts(e.occurredAt),
-        place_locode: e.placeLocode ?? null,
-        place_detail: e.placeDetail ?? null,
-        seals: e.seals,
-        full_empty: e.fullEmpty ?? null,
-        haulier: e.haulier ?? null,
-        vessel_imo: e.vesselImo ?? null,
-        vessel_name: e.vesselName ?? null,
-        voyage: e.voyage ?? null,
-        verified_gross_mass_kg: e.verifiedGrossMassKg ?? null,
-        status_code: e.statusCode ?? null,
-        port_of_loading: e.portOfLoading ?? null,
-        port_of_discharge: e.portOfDischarge ?? null,
-        details: JSON.stringify(e.details),
-        source_message_ref: sourceRef,
-        content_hash: hash,
-        ingest_file_id: file.ingestFileId,
-      })),
-    )
+    .columns(Object.keys(eventColumnTypes) as (keyof typeof eventColumnTypes)[])
+    .expression(jsonRows(rows, eventColumnTypes))
     .onConflict((oc) =>
       oc
         .column('event_key')
@@ -411,7 +497,13 @@ export async function startIngestFile(
 ): Promise<number> {
   const row = await db
     .insertInto('ingest_files')
-    .values({ file_name: f.fileName, sha256: f.sha256, format: f.format, byte_size: f.byteSize, actor: f.actor })
+    .values({
+      file_name: f.fileName,
+      sha256: f.sha256,
+      format: f.format,
+      byte_size: f.byteSize,
+      actor: f.actor,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -426,7 +518,11 @@ export async function finishIngestFile(
   await trx
     .updateTable('ingest_files')
     // jsonb cannot hold U+0000 either (warnings quote the input).
-    .set({ status, summary: JSON.stringify(summary).replaceAll('\\u0000', '\\ufffd'), finished_at: sql`now()` })
+    .set({
+      status,
+      summary: JSON.stringify(summary).replaceAll('\\u0000', '\\ufffd'),
+      finished_at: sql`now()`,
+    })
     .where('id', '=', id)
     .execute();
 }

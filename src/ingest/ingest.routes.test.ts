@@ -7,7 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
-import { containerNumber, jsonLines, newConsignment, newContainerEvent } from '../../test/support/factories.ts';
+import {
+  containerNumber,
+  jsonLines,
+  newConsignment,
+  newContainerEvent,
+} from '../../test/support/factories.ts';
 import { requireSharedData } from '../../test/support/shared-data.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { type RunningServer, startServer } from '../api/serve.ts';
@@ -26,7 +31,12 @@ describeEachDatabase('ingest API', (ctx) => {
     const config = loadConfig({ TANDEM_LOG_LEVEL: 'silent', TANDEM_PORT: '0', TANDEM_DATA_DIR: dataDir });
     const accounts = new AccountsService(ctx.database.db, { sessionHours: 1 });
     machine = (await accounts.createToken('test', { name: 'terminal-feed', scopes: ['ingest:write'] })).token;
-    officer = (await accounts.createToken('test', { name: 'officer-app', scopes: ['consignments:read', 'containers:read', 'quarantine:read'] })).token;
+    officer = (
+      await accounts.createToken('test', {
+        name: 'officer-app',
+        scopes: ['consignments:read', 'containers:read', 'quarantine:read'],
+      })
+    ).token;
     // The server closes the database it is given: hand it a wrapper whose close does nothing,
     // the suite closes the real one.
     server = await startServer(config, { ...ctx.database, close: async () => {} }, createLogger('silent'));
@@ -38,10 +48,15 @@ describeEachDatabase('ingest API', (ctx) => {
   const post = (body: string | Buffer, contentType: string, token = machine) =>
     fetch(`${server.url}/v1/ingest`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'x-file-name': 'upload.test' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': contentType,
+        'x-file-name': 'upload.test',
+      },
       body,
     });
-  const get = (url: string, token = officer) => fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (url: string, token = officer) =>
+    fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
 
   it('accepts an EDIFACT file and answers the summary; the same file again changes nothing', async () => {
     const body = fs.readFileSync(path.join(samples, 'coarri-d95b-itg13-itgoa.edi'));
@@ -53,7 +68,10 @@ describeEachDatabase('ingest API', (ctx) => {
   });
 
   it('accepts JSON Lines and CSV, and detects the format of an octet stream', async () => {
-    const json = await post(jsonLines([{ type: 'consignment', ...newConsignment(7001) }]), 'application/x-ndjson');
+    const json = await post(
+      jsonLines([{ type: 'consignment', ...newConsignment(7001) }]),
+      'application/x-ndjson',
+    );
     expect(await json.json()).toMatchObject({ format: 'json', accepted: 1 });
     const csv = fs.readFileSync(path.resolve('docs/examples/container-events.csv'));
     const r = await post(csv, 'application/octet-stream');
@@ -75,28 +93,56 @@ describeEachDatabase('ingest API', (ctx) => {
   });
 
   it('shows a container with its consignments and events; a bad number is refused with the reason', async () => {
-    await post(jsonLines([{ type: 'container_event', ...newContainerEvent(7001, { eventType: 'gate_out', occurredAt: '2022-01-04T08:00:00Z', haulier: 'TRANS BV' }) }]), 'application/json');
+    await post(
+      jsonLines([
+        {
+          type: 'container_event',
+          ...newContainerEvent(7001, {
+            eventType: 'gate_out',
+            occurredAt: '2022-01-04T08:00:00Z',
+            haulier: 'TRANS BV',
+          }),
+        },
+      ]),
+      'application/json',
+    );
     const number = containerNumber(7001);
     const r = await get(`/v1/containers/${number.slice(0, 4)}%20${number.slice(4)}`);
     expect(r.status).toBe(200);
-    const body = (await r.json()) as { container: { container_number: string }; consignments: unknown[]; events: Array<{ event_type: string }> };
+    const body = (await r.json()) as {
+      container: { container_number: string };
+      consignments: unknown[];
+      events: Array<{ event_type: string }>;
+    };
     expect(body.container.container_number).toBe(number);
     expect(body.consignments).toHaveLength(1);
     expect(body.events.map((e) => e.event_type)).toContain('gate_out');
 
     const bad = await get('/v1/containers/MSCU1234560');
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed', details: { code: 'invalid_check_digit' } } });
+    expect(await bad.json()).toMatchObject({
+      error: { code: 'validation_failed', details: { code: 'invalid_check_digit' } },
+    });
     const unknown = await get(`/v1/containers/${containerNumber(99999)}`);
     expect(unknown.status).toBe(404);
   });
 
   it('keeps rejected records in the quarantine with position, field, value and reason', async () => {
-    const r = await post(jsonLines([{ type: 'container_event', ...newContainerEvent(7002, { containerNumber: 'ZZZU0000001' }) }]), 'application/json');
+    const r = await post(
+      jsonLines([
+        { type: 'container_event', ...newContainerEvent(7002, { containerNumber: 'ZZZU0000001' }) },
+      ]),
+      'application/json',
+    );
     expect(await r.json()).toMatchObject({ accepted: 0, quarantined: 1 });
     const q = await get('/v1/quarantine?limit=5');
     const { items } = (await q.json()) as { items: Array<Record<string, unknown>> };
-    expect(items[0]).toMatchObject({ file_name: 'upload.test', field: 'containerNumber', value: 'ZZZU0000001', code: 'invalid_check_digit' });
+    expect(items[0]).toMatchObject({
+      file_name: 'upload.test',
+      field: 'containerNumber',
+      value: 'ZZZU0000001',
+      code: 'invalid_check_digit',
+    });
     expect(String(items[0]!.position)).toMatch(/line 1|record 1/);
   });
 

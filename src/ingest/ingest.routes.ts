@@ -46,7 +46,12 @@ export function ingestRoutes(cargo: CargoService): RouteModule {
       .response(summary)
       .handle(({ body, actor, request }) => {
         const name = request.headers['x-file-name'];
-        return cargo.ingestStream(body.stream, body.contentType, actor, typeof name === 'string' ? name : undefined);
+        return cargo.ingestStream(
+          body.stream,
+          body.contentType,
+          actor,
+          typeof name === 'string' ? name : undefined,
+        );
       }),
     route('GET', '/v1/consignments', 'consignments:read')
       .summary('List consignments, newest first, with parties, goods and containers')

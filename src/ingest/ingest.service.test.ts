@@ -4,7 +4,12 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
-import { containerNumber, jsonLines, newConsignment, newContainerEvent } from '../../test/support/factories.ts';
+import {
+  containerNumber,
+  jsonLines,
+  newConsignment,
+  newContainerEvent,
+} from '../../test/support/factories.ts';
 import { ingestFile } from './ingest.service.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ingest-'));
@@ -32,16 +37,33 @@ describeEachDatabase('ingest service', (ctx) => {
       .selectFrom('consignments')
       .innerJoin('parties as shipper', 'shipper.id', 'consignments.shipper_id')
       .innerJoin('port_calls', 'port_calls.id', 'consignments.port_call_id')
-      .select(['consignments.id', 'shipper.name as shipper', 'port_calls.port_locode', 'port_calls.previous_ports'])
+      .select([
+        'consignments.id',
+        'shipper.name as shipper',
+        'port_calls.port_locode',
+        'port_calls.previous_ports',
+      ])
       .where('transport_document_number', '=', 'MEDU00000001')
       .executeTakeFirstOrThrow();
-    expect(c).toMatchObject({ shipper: 'Bananera del Pacifico S.A.', port_locode: 'BEANR', previous_ports: ['ECGYE', 'COCTG'] });
+    expect(c).toMatchObject({
+      shipper: 'Bananera del Pacifico S.A.',
+      port_locode: 'BEANR',
+      previous_ports: ['ECGYE', 'COCTG'],
+    });
     const goods = await db.selectFrom('goods_items').selectAll().where('consignment_id', '=', c.id).execute();
     expect(goods).toHaveLength(1);
     expect(goods[0]).toMatchObject({ hs_code: '080390', packages: 1080, gross_mass_kg: 21000 });
-    const container = await db.selectFrom('containers').selectAll().where('container_number', '=', containerNumber(1)).executeTakeFirstOrThrow();
+    const container = await db
+      .selectFrom('containers')
+      .selectAll()
+      .where('container_number', '=', containerNumber(1))
+      .executeTakeFirstOrThrow();
     expect(container).toMatchObject({ size_type: '45R1', reefer: true, length_ft: 40, height_code: 'HC' });
-    const events = await db.selectFrom('container_events').selectAll().where('container_id', '=', container.id).execute();
+    const events = await db
+      .selectFrom('container_events')
+      .selectAll()
+      .where('container_id', '=', container.id)
+      .execute();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ event_type: 'discharged', place_locode: 'BEANR' });
   });
@@ -60,11 +82,15 @@ describeEachDatabase('ingest service', (ctx) => {
   });
 
   it('updates what a corrected manifest corrects', async () => {
-    await ingestFile(ctx.database, writeFile(jsonLines([{ type: 'consignment', ...newConsignment(20) }])), { actor: 'test' });
+    await ingestFile(ctx.database, writeFile(jsonLines([{ type: 'consignment', ...newConsignment(20) }])), {
+      actor: 'test',
+    });
     const corrected = newConsignment(20);
     corrected.goods[0]!.description = 'FRESH BANANAS, CAVENDISH';
     corrected.goods[0]!.grossMassKg = 21_500;
-    const s = await ingestFile(ctx.database, writeFile(jsonLines([{ type: 'consignment', ...corrected }])), { actor: 'test' });
+    const s = await ingestFile(ctx.database, writeFile(jsonLines([{ type: 'consignment', ...corrected }])), {
+      actor: 'test',
+    });
     expect(s).toMatchObject({ accepted: 0, updated: 1 });
     const goods = await ctx.database.db
       .selectFrom('goods_items')
@@ -92,37 +118,77 @@ describeEachDatabase('ingest service', (ctx) => {
       { actor: 'test', fileName: 'mixed.jsonl' },
     );
     expect(s).toMatchObject({ accepted: 2, quarantined: 2 });
-    const q = await ctx.database.db.selectFrom('quarantine').selectAll().where('file_name', '=', 'mixed.jsonl').orderBy('id').execute();
+    const q = await ctx.database.db
+      .selectFrom('quarantine')
+      .selectAll()
+      .where('file_name', '=', 'mixed.jsonl')
+      .orderBy('id')
+      .execute();
     expect(q.map((r) => [r.field, r.value, r.code])).toEqual([
       ['containerNumber', 'MSCU1234560', 'invalid_check_digit'],
       ['placeOfLoading', 'XXZZZ', expect.any(String)],
     ]);
     expect(q[0]!.position).toMatch(/2/);
     expect(q[0]!.reason.length).toBeGreaterThan(10);
-    const stored = await ctx.database.db.selectFrom('container_events').select('container_number').where('container_number', '=', good.containerNumber).execute();
+    const stored = await ctx.database.db
+      .selectFrom('container_events')
+      .select('container_number')
+      .where('container_number', '=', good.containerNumber)
+      .execute();
     expect(stored).toHaveLength(1);
   });
 
   it('keeps each rejection once when a file with errors is ingested again', async () => {
-    const text = jsonLines([{ type: 'container_event', ...newContainerEvent(40, { containerNumber: 'ABCU0000000' }) }]);
+    const text = jsonLines([
+      { type: 'container_event', ...newContainerEvent(40, { containerNumber: 'ABCU0000000' }) },
+    ]);
     await ingestFile(ctx.database, writeFile(text), { actor: 'test', fileName: 'again.jsonl' });
     const s = await ingestFile(ctx.database, writeFile(text), { actor: 'test', fileName: 'again.jsonl' });
     expect(s.quarantined).toBe(1);
-    const n = await ctx.database.db.selectFrom('quarantine').select(sql<number>`count(*)::int`.as('n')).where('file_name', '=', 'again.jsonl').executeTakeFirstOrThrow();
+    const n = await ctx.database.db
+      .selectFrom('quarantine')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('file_name', '=', 'again.jsonl')
+      .executeTakeFirstOrThrow();
     expect(n.n).toBe(1);
   });
 
   it('writes an audit entry and outbox events for what changed', async () => {
-    const s = await ingestFile(ctx.database, writeFile(jsonLines([{ type: 'consignment', ...newConsignment(50) }])), { actor: 'alice' });
-    const audit = await ctx.database.db.selectFrom('audit_log').selectAll().where('entity_id', '=', String(s.ingestFileId)).executeTakeFirstOrThrow();
+    const s = await ingestFile(
+      ctx.database,
+      writeFile(jsonLines([{ type: 'consignment', ...newConsignment(50) }])),
+      { actor: 'alice' },
+    );
+    const audit = await ctx.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity_id', '=', String(s.ingestFileId))
+      .executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor: 'alice', action: 'ingest.file' });
-    const events = await ctx.database.db.selectFrom('outbox_events').selectAll().where('topic', '=', 'consignment.stored').execute();
-    expect(events.some((e) => e.payload.key === 'MEDU00000050|BEANR|' + newConsignment(50).portCall!.vesselImo + '|V001')).toBe(true);
+    const events = await ctx.database.db
+      .selectFrom('outbox_events')
+      .selectAll()
+      .where('topic', '=', 'consignment.stored')
+      .execute();
+    expect(
+      events.some(
+        (e) => e.payload.key === `MEDU00000050|BEANR|${newConsignment(50).portCall!.vesselImo}|V001`,
+      ),
+    ).toBe(true);
   });
 });
 
 async function tableCounts(db: import('kysely').Kysely<import('../db/schema.ts').DB>) {
-  const tables = ['port_calls', 'parties', 'consignments', 'goods_items', 'containers', 'consignment_containers', 'container_events', 'quarantine'] as const;
+  const tables = [
+    'port_calls',
+    'parties',
+    'consignments',
+    'goods_items',
+    'containers',
+    'consignment_containers',
+    'container_events',
+    'quarantine',
+  ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
     const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db);

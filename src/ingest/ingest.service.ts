@@ -11,10 +11,9 @@ import type { Database } from '../db/index.ts';
 import { emitEvent, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
+import { parseCsv } from './csv.parser.ts';
 import { detectFormat } from './detect-format.ts';
 import { parseEdifact } from './edifact.parser.ts';
-import { parseCsv } from './csv.parser.ts';
-import { parseJson } from './json.parser.ts';
 import {
   type Change,
   type FileContext,
@@ -28,6 +27,7 @@ import {
   upsertParties,
   upsertPortCalls,
 } from './ingest.repo.ts';
+import { parseJson } from './json.parser.ts';
 import { consignmentKey, containerEventKey, contentHash, portCallKey } from './keys.ts';
 import type {
   ConsignmentRecord,
@@ -83,7 +83,11 @@ export interface IngestOptions {
 const MAX_WARNING_SAMPLES = 50;
 
 /** Ingests one file from disk; see the module comment. */
-export async function ingestFile(database: Database, path: string, options: IngestOptions): Promise<FileSummary> {
+export async function ingestFile(
+  database: Database,
+  path: string,
+  options: IngestOptions,
+): Promise<FileSummary> {
   const started = Date.now();
   const fileName = options.fileName ?? path;
   let stat: fs.Stats;
@@ -105,16 +109,24 @@ export async function ingestFile(database: Database, path: string, options: Inge
   const file: FileContext = { ingestFileId, fileName, sha256, format };
   const counts: IngestCounts = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0, warnings: 0 };
   const warningSamples: IngestWarning[] = [];
-  const batch = new Batch();
+  let batch = new Batch();
   const batchSize = options.batchSize ?? 2000;
   let bytesRead = 0;
   let lastProgress = 0;
 
+  // Two-stage pipeline: while one batch is being stored, the next one is parsed and validated.
+  // Batches are still stored one after the other, in input order, each in its own transaction.
+  let inFlight: Promise<void> | undefined;
   const flush = async () => {
     if (batch.size === 0) return;
-    const outcome = await storeBatch(database.db, file, batch);
-    for (const change of outcome) counts[change]++;
-    batch.clear();
+    const toStore = batch;
+    batch = new Batch();
+    if (inFlight) await inFlight;
+    const stored = storeBatch(database.db, file, toStore).then((outcome) => {
+      for (const change of outcome) counts[change]++;
+    });
+    stored.catch(() => {}); // handled where it is awaited
+    inFlight = stored;
   };
   const warn = (w: IngestWarning) => {
     counts.warnings++;
@@ -152,10 +164,14 @@ export async function ingestFile(database: Database, path: string, options: Inge
       if (batch.size >= batchSize) await flush();
     }
     await flush();
+    if (inFlight) await inFlight;
   } catch (e) {
-    await database.db.transaction().execute((trx) =>
-      finishIngestFile(trx, ingestFileId, 'failed', { ...counts, error: (e as Error).message }),
-    );
+    await inFlight?.catch(() => {});
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        finishIngestFile(trx, ingestFileId, 'failed', { ...counts, error: (e as Error).message }),
+      );
     throw e;
   }
 
@@ -179,7 +195,12 @@ export async function ingestFile(database: Database, path: string, options: Inge
       details: { file: fileName, sha256, format, ...counts },
     });
   });
-  options.onProgress?.({ file: fileName, bytesRead: stat.size, bytesTotal: stat.size, counts: { ...counts } });
+  options.onProgress?.({
+    file: fileName,
+    bytesRead: stat.size,
+    bytesTotal: stat.size,
+    counts: { ...counts },
+  });
   return summary;
 }
 
@@ -201,7 +222,8 @@ function checkItem(item: StoredItem) {
  * it is replaced by U+FFFD (as undecodable bytes are) in every string of a record.
  */
 function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
+  if (typeof value === 'string')
+    return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
   if (Array.isArray(value)) return value.map(withoutNul) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -263,7 +285,8 @@ async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Prom
       const p = c.record.portCall;
       if (p) {
         const key = portCallKey(p);
-        if (!batch.portCalls.has(key)) embedded.set(key, { key, hash: contentHash(p), record: p, sourceRef: c.sourceRef });
+        if (!batch.portCalls.has(key))
+          embedded.set(key, { key, hash: contentHash(p), record: p, sourceRef: c.sourceRef });
       }
     }
     const callChanges = await upsertPortCalls(trx, file, [...batch.portCalls.values(), ...embedded.values()]);
@@ -281,7 +304,10 @@ async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Prom
     const consignmentChanges = await upsertConsignments(
       trx,
       file,
-      consignments.map((c) => ({ ...c, portCallKey: c.record.portCall ? portCallKey(c.record.portCall) : undefined })),
+      consignments.map((c) => ({
+        ...c,
+        portCallKey: c.record.portCall ? portCallKey(c.record.portCall) : undefined,
+      })),
       { portCallIds, partyIds, containerIds },
     );
     const eventChanges = await upsertContainerEvents(trx, file, events, containerIds);
@@ -304,7 +330,8 @@ async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Prom
 
 async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -321,7 +348,10 @@ async function detectFileFormat(path: string, fileName: string): Promise<InputFo
   }
 }
 
-async function* countingStream(stream: AsyncIterable<unknown>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
+async function* countingStream(
+  stream: AsyncIterable<unknown>,
+  onBytes: (n: number) => void,
+): AsyncIterable<Uint8Array> {
   for await (const chunk of stream) {
     const bytes = chunk as Buffer;
     onBytes(bytes.length);

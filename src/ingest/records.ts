@@ -160,4 +160,7 @@ export type InputFormat = 'edifact' | 'csv' | 'json';
  * with bounded memory. It never throws on bad input: a problem becomes a rejection (and the
  * parser resynchronises) or a warning.
  */
-export type FormatParser = (input: AsyncIterable<Uint8Array>, context: { fileName: string }) => AsyncIterable<IngestItem>;
+export type FormatParser = (
+  input: AsyncIterable<Uint8Array>,
+  context: { fileName: string },
+) => AsyncIterable<IngestItem>;

@@ -142,7 +142,9 @@ export function validateConsignment(r: ConsignmentRecord, ref: SourceRef): Check
     placeOfLoading: place('placeOfLoading', r.placeOfLoading),
     placeOfDischarge: place('placeOfDischarge', r.placeOfDischarge),
     placeOfDelivery: place('placeOfDelivery', r.placeOfDelivery),
-    transshipmentPorts: r.transshipmentPorts.map((v, i) => c.check(`transshipmentPorts[${i}]`, v, locode) ?? v),
+    transshipmentPorts: r.transshipmentPorts.map(
+      (v, i) => c.check(`transshipmentPorts[${i}]`, v, locode) ?? v,
+    ),
     goods: r.goods.map((g, i) => ({
       ...g,
       hsCode: c.check(`goods[${i}].hsCode`, g.hsCode, hsCode),
@@ -153,7 +155,8 @@ export function validateConsignment(r: ConsignmentRecord, ref: SourceRef): Check
     })),
     containers: r.containers.map((k, i) => ({
       ...k,
-      containerNumber: c.check(`containers[${i}].containerNumber`, k.containerNumber, containerNumber) ?? k.containerNumber,
+      containerNumber:
+        c.check(`containers[${i}].containerNumber`, k.containerNumber, containerNumber) ?? k.containerNumber,
       sizeType: checkSizeType(c, `containers[${i}].sizeType`, k.sizeType),
       seals: checkSeals(c, `containers[${i}].seals`, k.seals),
     })),
@@ -161,7 +164,10 @@ export function validateConsignment(r: ConsignmentRecord, ref: SourceRef): Check
   return c.result(record);
 }
 
-export function validateContainerEvent(e: ContainerEventRecord, ref: SourceRef): Checked<ContainerEventRecord> {
+export function validateContainerEvent(
+  e: ContainerEventRecord,
+  ref: SourceRef,
+): Checked<ContainerEventRecord> {
   const c = new Checker(ref);
   const record: ContainerEventRecord = {
     ...e,

@@ -53,7 +53,10 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
  * Declares `fn`'s tests once per database kind. `ctx.database` is a fresh database shared by the
  * tests of that run (tests that need isolation clean up or use distinct keys).
  */
-export function describeEachDatabase(name: string, fn: (ctx: { readonly database: TestDatabase }) => void): void {
+export function describeEachDatabase(
+  name: string,
+  fn: (ctx: { readonly database: TestDatabase }) => void,
+): void {
   for (const kind of databaseKinds) {
     describe(`${name} [${kind}]`, () => {
       let database: TestDatabase | undefined;

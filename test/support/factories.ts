@@ -54,12 +54,17 @@ export function newConsignment(n: number, overrides: Partial<ConsignmentRecord> 
         containerNumbers: [container],
       },
     ],
-    containers: [{ containerNumber: container, sizeType: '45R1', seals: [`EC${100000 + n}`], fullEmpty: 'full' }],
+    containers: [
+      { containerNumber: container, sizeType: '45R1', seals: [`EC${100000 + n}`], fullEmpty: 'full' },
+    ],
     ...overrides,
   };
 }
 
-export function newContainerEvent(n: number, overrides: Partial<ContainerEventRecord> = {}): ContainerEventRecord {
+export function newContainerEvent(
+  n: number,
+  overrides: Partial<ContainerEventRecord> = {},
+): ContainerEventRecord {
   return {
     containerNumber: containerNumber(n),
     eventType: 'discharged',
@@ -75,7 +80,11 @@ export function newContainerEvent(n: number, overrides: Partial<ContainerEventRe
 
 /** JSON Lines text of the given records, in the JSON ingest format. */
 export function jsonLines(
-  records: ({ type: 'consignment' } & ConsignmentRecord | { type: 'container_event' } & ContainerEventRecord | { type: 'port_call' } & PortCallRecord)[],
+  records: (
+    | ({ type: 'consignment' } & ConsignmentRecord)
+    | ({ type: 'container_event' } & ContainerEventRecord)
+    | ({ type: 'port_call' } & PortCallRecord)
+  )[],
 ): string {
   return `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
 }

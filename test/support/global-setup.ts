@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { embeddedTemplateFile, scratchDir, serverUrl, skipServer, templateDatabase, urlForDatabase } from './env.ts';
+import {
+  embeddedTemplateFile,
+  scratchDir,
+  serverUrl,
+  skipServer,
+  templateDatabase,
+  urlForDatabase,
+} from './env.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
   fs.mkdirSync(scratchDir, { recursive: true });

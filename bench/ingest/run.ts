@@ -1,0 +1,198 @@
+/**
+ * Ingest benchmark (not a test). Prints two ratios, each against a baseline measured in the same
+ * run on the same data, so the figures hold on a noisy machine:
+ *   1. EDIFACT parse throughput / raw read throughput of the same file (target >= 0.5);
+ *   2. records stored per second through the ingest / rows per second of a plain COPY of the same
+ *      rows into a table of the same shape, on the embedded database and on the server (target >= 0.3).
+ * Run: npx tsx bench/ingest/run.ts [--mb 40] [--records 20000] [--skip-server]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { type Database, migrate, openDatabase } from '../../src/db/index.ts';
+import { parseEdifact } from '../../src/ingest/edifact.parser.ts';
+import { ingestFile } from '../../src/ingest/ingest.service.ts';
+import { readMessages, tokenizeBatches } from '../../src/lib/edifact/index.ts';
+import { newContainerEvent } from '../../test/support/factories.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const targetMb = arg('mb', 40);
+const records = arg('records', 20_000);
+const skipServer = args.includes('--skip-server');
+const serverUrl = process.env.TANDEM_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const sample = path.join(repo, '../shared/data/edifact-samples/baplie-d95b-smdg20-mypkg-large.edi');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-ingest-'));
+
+async function best<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  let bestMs = Number.POSITIVE_INFINITY;
+  let value!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    value = await fn();
+    bestMs = Math.min(bestMs, performance.now() - t);
+  }
+  return { ms: bestMs, value };
+}
+
+const read = (file: string) => fs.createReadStream(file, { highWaterMark: 1 << 20 });
+
+async function parseBench() {
+  if (!fs.existsSync(sample))
+    throw new Error(`${sample} is missing: the parse benchmark needs ../shared/data beside the repository`);
+  const one = fs.readFileSync(sample);
+  const copies = Math.max(1, Math.round((targetMb * 1_048_576) / one.length));
+  const file = path.join(work, 'baplie-repeated.edi');
+  const out = fs.openSync(file, 'w');
+  for (let i = 0; i < copies; i++) fs.writeSync(out, one);
+  fs.closeSync(out);
+  const mb = fs.statSync(file).size / 1_048_576;
+
+  const raw = await best(3, async () => {
+    let n = 0;
+    for await (const c of read(file)) n += (c as Buffer).length;
+    return n;
+  });
+  const tokens = await best(3, async () => {
+    let n = 0;
+    for await (const batch of tokenizeBatches(read(file))) n += batch.length;
+    return n;
+  });
+  const messages = await best(3, async () => {
+    let n = 0;
+    for await (const item of readMessages(read(file))) if (item.kind === 'message') n += item.segments.length;
+    return n;
+  });
+  const mapped = await best(2, async () => {
+    let n = 0;
+    for await (const item of parseEdifact(read(file), { fileName: file }))
+      if (item.kind === 'container_event') n++;
+    return n;
+  });
+  const rate = (ms: number) => mb / (ms / 1000);
+  console.log(`EDIFACT parse (${mb.toFixed(1)} MB: the large BAPLIE sample x${copies})`);
+  console.log(`  raw read            ${rate(raw.ms).toFixed(0).padStart(6)} MB/s  (baseline)`);
+  console.log(
+    `  tokenize            ${rate(tokens.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / tokens.ms).toFixed(3)}  (${tokens.value} segments)`,
+  );
+  console.log(
+    `  tokenize + messages ${rate(messages.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / messages.ms).toFixed(3)}  (target >= 0.5)`,
+  );
+  console.log(
+    `  + meaning (records) ${rate(mapped.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / mapped.ms).toFixed(3)}  (${mapped.value} container events)`,
+  );
+}
+
+const COPY_COLUMNS = [
+  'event_key',
+  'container_id',
+  'container_number',
+  'event_type',
+  'occurred_at',
+  'place_locode',
+  'place_detail',
+  'seals',
+  'full_empty',
+  'haulier',
+  'details',
+  'content_hash',
+] as const;
+
+async function storeBench(kind: 'embedded' | 'server') {
+  let database: Database;
+  let drop = async () => {};
+  if (kind === 'embedded') {
+    database = await openDatabase({ dataDir: path.join(work, 'embedded') });
+  } else {
+    const name = `tandem_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${name}`;
+    database = await openDatabase({ databaseUrl: u.toString() });
+    drop = async () => {
+      const a = new pg.Client({ connectionString: serverUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+  }
+  try {
+    await migrate(database);
+    const events = Array.from({ length: records }, (_, i) =>
+      newContainerEvent(i, {
+        occurredAt: new Date(Date.UTC(2022, 0, 1) + i * 60_000).toISOString(),
+        haulier: `HAULIER ${i % 50}`,
+      }),
+    );
+    const jsonl = path.join(work, `events-${kind}.jsonl`);
+    fs.writeFileSync(
+      jsonl,
+      `${events.map((e) => JSON.stringify({ type: 'container_event', ...e })).join('\n')}\n`,
+    );
+
+    // Baseline: COPY of the same rows into a table of the same shape, with the same indexes and checks (foreign keys aside).
+    await sql`create table bench_copy (like container_events including all)`.execute(database.db);
+    const csvFile = path.join(work, `events-${kind}.csv`);
+    const esc = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    fs.writeFileSync(
+      csvFile,
+      events
+        .map((e, i) =>
+          [
+            esc(`${e.containerNumber}|${e.eventType}|${e.occurredAt}`),
+            String(i + 1),
+            e.containerNumber,
+            e.eventType,
+            e.occurredAt ?? '',
+            e.placeLocode ?? '',
+            e.placeDetail ?? '',
+            esc(`{${e.seals.join(',')}}`),
+            e.fullEmpty ?? '',
+            esc(e.haulier ?? ''),
+            esc(JSON.stringify(e.details)),
+            'x',
+          ].join(','),
+        )
+        .join('\n'),
+    );
+    fs.chmodSync(csvFile, 0o644);
+    fs.chmodSync(work, 0o755);
+    const copySql = `copy bench_copy (${COPY_COLUMNS.join(',')}) from ${kind === 'embedded' ? "'/dev/blob'" : `'${csvFile}'`} with (format csv)`;
+    const t0 = performance.now();
+    if (kind === 'embedded')
+      await database.pglite!.query(copySql, [], { blob: new Blob([fs.readFileSync(csvFile)]) });
+    else await sql.raw(copySql).execute(database.db);
+    const copyMs = performance.now() - t0;
+
+    const t1 = performance.now();
+    const s = await ingestFile(database, jsonl, { actor: 'bench' });
+    const ingestMs = performance.now() - t1;
+    if (s.accepted !== records) throw new Error(`expected ${records} accepted, got ${JSON.stringify(s)}`);
+    const rps = (ms: number) => records / (ms / 1000);
+    console.log(`Store ${records} container events [${kind}]`);
+    console.log(`  plain COPY          ${rps(copyMs).toFixed(0).padStart(8)} rows/s  (baseline)`);
+    console.log(
+      `  ingest (JSON Lines) ${rps(ingestMs).toFixed(0).padStart(8)} records/s  ratio ${(copyMs / ingestMs).toFixed(3)}  (target >= 0.3)`,
+    );
+  } finally {
+    await database.close();
+    await drop();
+  }
+}
+
+await parseBench();
+await storeBench('embedded');
+if (!skipServer) await storeBench('server');
+fs.rmSync(work, { recursive: true, force: true });
