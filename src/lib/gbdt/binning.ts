@@ -9,7 +9,7 @@
  * approximate algorithm; Ke et al. 2017, "LightGBM: A Highly Efficient Gradient Boosting Decision
  * Tree" (NeurIPS), histogram-based algorithm.
  */
-import { Random } from './random.ts';
+import type { Random } from './random.ts';
 
 /** Rows × features bin codes, column-major, plus what is needed to map splits back to values. */
 export interface BinnedMatrix {
@@ -17,13 +17,15 @@ export interface BinnedMatrix {
   features: number;
   /** bins[f * rows + r]; 0 = missing. */
   bins: Uint8Array;
-  /** Upper edges per feature: bin t (t >= 1) holds edges[t-2] < v <= edges[t-1]. */
+  /** Upper edges per numeric feature (empty for native categorical ones): bin t (t >= 1) holds edges[t-2] < v <= edges[t-1]. */
   edges: Float64Array[];
   /** Bins per feature including the missing bin: edges.length + 2. */
   binCount: Uint16Array;
   /** Start of each feature's bins in a histogram laid out feature after feature. */
   offset: Uint32Array;
   totalBins: number;
+  /** 1 for native categorical features. */
+  native: Uint8Array;
 }
 
 /** Beyond this many values the edges are computed on a seeded sample, as XGBoost's sketch does. */
@@ -73,8 +75,17 @@ export function binOf(edges: Float64Array, v: number): number {
   return lo + 1;
 }
 
-/** Bins every column (numeric values; categorical columns are already target statistics). */
-export function binColumns(columns: Float64Array[], rows: number, maxBins: number, random: Random): BinnedMatrix {
+/**
+ * Bins every column. Numeric columns (and categorical ones turned into target statistics) get
+ * quantile bins; `native[f]` columns hold category codes below maxBins and get bin = code + 1.
+ */
+export function binColumns(
+  columns: Float64Array[],
+  rows: number,
+  maxBins: number,
+  random: Random,
+  native: readonly boolean[] = [],
+): BinnedMatrix {
   const features = columns.length;
   const bins = new Uint8Array(features * rows);
   const edges: Float64Array[] = [];
@@ -83,13 +94,35 @@ export function binColumns(columns: Float64Array[], rows: number, maxBins: numbe
   let totalBins = 0;
   for (let f = 0; f < features; f++) {
     const column = columns[f]!;
+    const base = f * rows;
+    if (native[f]) {
+      let maxCode = -1;
+      for (let r = 0; r < rows; r++) {
+        const c = column[r]!;
+        bins[base + r] = Number.isNaN(c) ? 0 : c + 1;
+        if (c > maxCode) maxCode = c;
+      }
+      edges.push(new Float64Array(0));
+      binCount[f] = maxCode + 2;
+      offset[f] = totalBins;
+      totalBins += maxCode + 2;
+      continue;
+    }
     const e = quantileEdges(column, maxBins, random);
     edges.push(e);
     binCount[f] = e.length + 2;
     offset[f] = totalBins;
     totalBins += e.length + 2;
-    const base = f * rows;
     for (let r = 0; r < rows; r++) bins[base + r] = binOf(e, column[r]!);
   }
-  return { rows, features, bins, edges, binCount, offset, totalBins };
+  return {
+    rows,
+    features,
+    bins,
+    edges,
+    binCount,
+    offset,
+    totalBins,
+    native: Uint8Array.from(columns, (_, f) => (native[f] ? 1 : 0)),
+  };
 }

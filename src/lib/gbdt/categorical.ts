@@ -51,7 +51,8 @@ export function orderedTargetStatistics(
   for (let r = 0; r < n; r++) {
     const c = codes[r]!;
     if (!Number.isNaN(c)) {
-      if (!Number.isInteger(c) || c < 0) throw new RangeError(`categorical code must be a non-negative integer, got ${c}`);
+      if (!Number.isInteger(c) || c < 0)
+        throw new RangeError(`categorical code must be a non-negative integer, got ${c}`);
       if (c > maxCode) maxCode = c;
     }
     const w = weights ? weights[r]! : 1;

@@ -10,6 +10,10 @@
  *   right, and the better direction is kept as the default (XGBoost's sparsity-aware split, §3.4).
  * - Histogram subtraction (LightGBM §2.1, also XGBoost hist): only the smaller child's histogram is
  *   built from rows; the larger one is the parent's minus it.
+ * - Native categorical features (few levels): the node's categories, missing included as a level
+ *   of its own, are sorted by G/(H + catSmooth) and the best prefix from either end (at most
+ *   maxCatThreshold levels) goes left — Fisher 1958's optimal grouping, as LightGBM (Ke et al.
+ *   2017, categorical feature support) and XGBoost (partition-based categorical splits) do.
  * - Rows of a node stay a contiguous, ordered range of one index array (stable partition), and the
  *   node's gradients are gathered once before the per-feature passes, so the histogram loops read
  *   memory in order.
@@ -25,6 +29,8 @@ export interface TreeNodes {
   /** Raw threshold: v <= threshold goes left. */
   threshold: number[];
   defaultLeft: boolean[];
+  /** For a native categorical split, the bins that go left (1 = left), else null. */
+  categories: (Uint8Array | null)[];
   left: number[];
   right: number[];
   /** Leaf value, shrinkage included. */
@@ -39,6 +45,7 @@ interface Split {
   feature: number;
   bin: number;
   defaultLeft: boolean;
+  catLeft: Uint8Array | null;
 }
 
 interface Leaf {
@@ -57,6 +64,7 @@ function addLeafNode(tree: TreeNodes): void {
   tree.binThreshold.push(0);
   tree.threshold.push(0);
   tree.defaultLeft.push(false);
+  tree.categories.push(null);
   tree.left.push(-1);
   tree.right.push(-1);
   tree.value.push(0);
@@ -64,7 +72,7 @@ function addLeafNode(tree: TreeNodes): void {
   tree.gain.push(0);
 }
 
-const NO_SPLIT: Split = { gain: 0, feature: -1, bin: 0, defaultLeft: false };
+const NO_SPLIT: Split = { gain: 0, feature: -1, bin: 0, defaultLeft: false, catLeft: null };
 
 /** Grows trees for one training run; owns the reusable histogram and partition buffers. */
 export class TreeGrower {
@@ -99,6 +107,7 @@ export class TreeGrower {
       binThreshold: [0],
       threshold: [0],
       defaultLeft: [false],
+      categories: [null],
       left: [-1],
       right: [-1],
       value: [0],
@@ -114,8 +123,12 @@ export class TreeGrower {
     tree.cover[0] = this.coverOf(weights, indices, 0, indices.length);
     const rootHist = this.take();
     this.buildHistogram(rootHist, grad, hess, indices, 0, indices.length, featureList);
-    const leaves: Leaf[] = [{ node: 0, start: 0, end: indices.length, depth: 0, g, h, hist: rootHist, split: null }];
-    leaves[0]!.split = this.canSplit(leaves[0]!) ? this.bestSplit(rootHist, g, h, indices.length, featureList) : null;
+    const leaves: Leaf[] = [
+      { node: 0, start: 0, end: indices.length, depth: 0, g, h, hist: rootHist, split: null },
+    ];
+    leaves[0]!.split = this.canSplit(leaves[0]!)
+      ? this.bestSplit(rootHist, g, h, indices.length, featureList)
+      : null;
 
     while (leaves.length < p.maxLeaves) {
       let best = -1;
@@ -134,7 +147,8 @@ export class TreeGrower {
       const n = leaf.node;
       tree.feature[n] = split.feature;
       tree.binThreshold[n] = split.bin;
-      tree.threshold[n] = this.data.edges[split.feature]![split.bin - 1]!;
+      tree.threshold[n] = split.catLeft ? 0 : this.data.edges[split.feature]![split.bin - 1]!;
+      tree.categories[n] = split.catLeft;
       tree.defaultLeft[n] = split.defaultLeft;
       tree.left[n] = leftNode;
       tree.right[n] = rightNode;
@@ -149,8 +163,26 @@ export class TreeGrower {
         lh += hess[indices[i]!]!;
       }
       const depth = leaf.depth + 1;
-      const left: Leaf = { node: leftNode, start: leaf.start, end: mid, depth, g: lg, h: lh, hist: leaf.hist, split: null };
-      const right: Leaf = { node: rightNode, start: mid, end: leaf.end, depth, g: leaf.g - lg, h: leaf.h - lh, hist: leaf.hist, split: null };
+      const left: Leaf = {
+        node: leftNode,
+        start: leaf.start,
+        end: mid,
+        depth,
+        g: lg,
+        h: lh,
+        hist: leaf.hist,
+        split: null,
+      };
+      const right: Leaf = {
+        node: rightNode,
+        start: mid,
+        end: leaf.end,
+        depth,
+        g: leaf.g - lg,
+        h: leaf.h - lh,
+        hist: leaf.hist,
+        split: null,
+      };
       leaves[best] = left;
       leaves.push(right);
       const room = leaves.length < p.maxLeaves;
@@ -165,7 +197,8 @@ export class TreeGrower {
         const sh = small.hist;
         for (let k = 0; k < ph.length; k++) ph[k] = ph[k]! - sh[k]!;
         for (const child of [left, right]) {
-          if (this.canSplit(child)) child.split = this.bestSplit(child.hist, child.g, child.h, child.end - child.start, featureList);
+          if (this.canSplit(child))
+            child.split = this.bestSplit(child.hist, child.g, child.h, child.end - child.start, featureList);
         }
       } else {
         this.give(leaf.hist);
@@ -198,7 +231,12 @@ export class TreeGrower {
     this.pool.push(buffer);
   }
 
-  private coverOf(weights: Float64Array | undefined, indices: Uint32Array, start: number, end: number): number {
+  private coverOf(
+    weights: Float64Array | undefined,
+    indices: Uint32Array,
+    start: number,
+    end: number,
+  ): number {
     if (!weights) return end - start;
     let s = 0;
     for (let i = start; i < end; i++) s += weights[indices[i]!]!;
@@ -245,6 +283,14 @@ export class TreeGrower {
     let bestGain = minSplitGain > 0 ? minSplitGain : 1e-12;
     for (let j = 0; j < featureList.length; j++) {
       const f = featureList[j]!;
+      if (this.data.native[f]) {
+        const s = this.bestCategoricalSplit(hist, f, G, H, C, parent, bestGain);
+        if (s) {
+          best = s;
+          bestGain = s.gain;
+        }
+        continue;
+      }
       const base = offset[f]! * 3;
       const nb = binCount[f]!;
       const gm = hist[base]!;
@@ -266,7 +312,7 @@ export class TreeGrower {
           const gain = 0.5 * ((gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent);
           if (gain > bestGain) {
             bestGain = gain;
-            best = { gain, feature: f, bin: t, defaultLeft: cm === 0 ? cl >= cr : false };
+            best = { gain, feature: f, bin: t, defaultLeft: cm === 0 ? cl >= cr : false, catLeft: null };
           }
         }
         if (cm > 0) {
@@ -277,17 +323,69 @@ export class TreeGrower {
           const gr2 = G - gl2;
           const hr2 = H - hl2;
           const cr2 = C - cl2;
-          if (cl2 >= minSamplesLeaf && cr2 >= minSamplesLeaf && hl2 >= minChildWeight && hr2 >= minChildWeight) {
+          if (
+            cl2 >= minSamplesLeaf &&
+            cr2 >= minSamplesLeaf &&
+            hl2 >= minChildWeight &&
+            hr2 >= minChildWeight
+          ) {
             const gain = 0.5 * ((gl2 * gl2) / (hl2 + lambda) + (gr2 * gr2) / (hr2 + lambda) - parent);
             if (gain > bestGain) {
               bestGain = gain;
-              best = { gain, feature: f, bin: t, defaultLeft: true };
+              best = { gain, feature: f, bin: t, defaultLeft: true, catLeft: null };
             }
           }
         }
       }
     }
     return best;
+  }
+
+  /** Best grouping of a native categorical feature's levels, if it beats `bestGain`. */
+  private bestCategoricalSplit(
+    hist: Float64Array,
+    f: number,
+    G: number,
+    H: number,
+    C: number,
+    parent: number,
+    bestGain: number,
+  ): Split | null {
+    const { lambda, minChildWeight, minSamplesLeaf, catSmooth, maxCatThreshold } = this.params;
+    const base = this.data.offset[f]! * 3;
+    const nb = this.data.binCount[f]!;
+    const levels: number[] = [];
+    for (let b = 0; b < nb; b++) if (hist[base + b * 3 + 2]! > 0) levels.push(b);
+    if (levels.length < 2) return null;
+    const score = (b: number) => hist[base + b * 3]! / (hist[base + b * 3 + 1]! + catSmooth);
+    levels.sort((a, b) => score(a) - score(b) || a - b);
+    const limit = Math.min(levels.length - 1, maxCatThreshold);
+    let found: { gain: number; count: number; reversed: boolean } | null = null;
+    for (const reversed of [false, true]) {
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let i = 0; i < limit; i++) {
+        const b = levels[reversed ? levels.length - 1 - i : i]!;
+        gl += hist[base + b * 3]!;
+        hl += hist[base + b * 3 + 1]!;
+        cl += hist[base + b * 3 + 2]!;
+        const gr = G - gl;
+        const hr = H - hl;
+        const cr = C - cl;
+        if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight)
+          continue;
+        const gain = 0.5 * ((gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent);
+        if (gain > bestGain) {
+          bestGain = gain;
+          found = { gain, count: i + 1, reversed };
+        }
+      }
+    }
+    if (!found) return null;
+    const catLeft = new Uint8Array(256);
+    for (let i = 0; i < found.count; i++) catLeft[levels[found.reversed ? levels.length - 1 - i : i]!] = 1;
+    return { gain: found.gain, feature: f, bin: 0, defaultLeft: catLeft[0] === 1, catLeft };
   }
 
   /** Stable partition of indices[start, end) by the split; returns the first right position. */
@@ -297,8 +395,18 @@ export class TreeGrower {
     const t = split.bin;
     const missingLeft = split.defaultLeft;
     const scratch = this.scratch;
+    const catLeft = split.catLeft;
     let l = start;
     let r = 0;
+    if (catLeft) {
+      for (let i = start; i < end; i++) {
+        const row = indices[i]!;
+        if (catLeft[bins[col + row]!]) indices[l++] = row;
+        else scratch[r++] = row;
+      }
+      indices.set(scratch.subarray(0, r), l);
+      return l;
+    }
     for (let i = start; i < end; i++) {
       const row = indices[i]!;
       const b = bins[col + row]!;

@@ -47,6 +47,10 @@ export interface TrainParams {
   colsample: number;
   /** Stop when validation log-loss has not improved for this many rounds; 0 disables. */
   earlyStoppingRounds: number;
+  /** Smoothing added to the hessian when ordering categories by gradient statistics (LightGBM cat_smooth). */
+  catSmooth: number;
+  /** Most categories sent left by one native categorical split (LightGBM max_cat_threshold). */
+  maxCatThreshold: number;
   /** Weight `a` of the prior in ordered target statistics: (sum + a·prior) / (count + a). */
   categoricalPriorWeight: number;
   /** Seed of every random draw (permutation, row and feature sampling). */
@@ -66,6 +70,8 @@ export const DEFAULT_PARAMS: TrainParams = {
   subsample: 1,
   colsample: 1,
   earlyStoppingRounds: 0,
+  catSmooth: 10,
+  maxCatThreshold: 32,
   categoricalPriorWeight: 1,
   seed: 0,
 };
@@ -84,11 +90,22 @@ export function resolveParams(params: Partial<TrainParams> = {}): TrainParams {
   check(Number.isInteger(p.maxBins) && p.maxBins >= 2 && p.maxBins <= 255, 'maxBins must be in 2..255');
   check(p.lambda >= 0, 'lambda must be >= 0');
   check(p.minChildWeight >= 0, 'minChildWeight must be >= 0');
-  check(Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1, 'minSamplesLeaf must be an integer >= 1');
+  check(
+    Number.isInteger(p.minSamplesLeaf) && p.minSamplesLeaf >= 1,
+    'minSamplesLeaf must be an integer >= 1',
+  );
   check(p.minSplitGain >= 0, 'minSplitGain must be >= 0');
   check(p.subsample > 0 && p.subsample <= 1, 'subsample must be in (0, 1]');
   check(p.colsample > 0 && p.colsample <= 1, 'colsample must be in (0, 1]');
-  check(Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 0, 'earlyStoppingRounds must be >= 0');
+  check(
+    Number.isInteger(p.earlyStoppingRounds) && p.earlyStoppingRounds >= 0,
+    'earlyStoppingRounds must be >= 0',
+  );
+  check(p.catSmooth >= 0, 'catSmooth must be >= 0');
+  check(
+    Number.isInteger(p.maxCatThreshold) && p.maxCatThreshold >= 1,
+    'maxCatThreshold must be an integer >= 1',
+  );
   check(p.categoricalPriorWeight > 0, 'categoricalPriorWeight must be > 0');
   check(Number.isInteger(p.seed), 'seed must be an integer');
   if (problems.length > 0) throw new RangeError(`invalid GBDT parameters: ${problems.join('; ')}`);
