@@ -52,6 +52,94 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
+/** The tag of a body without release characters: up to the first element or component separator. */
+function plainTag(body: string, separators: Separators): string {
+  let end = body.indexOf(separators.element);
+  if (end === -1) end = body.length;
+  const c = body.indexOf(separators.component);
+  return body.slice(0, c !== -1 && c < end ? c : end);
+}
+
+/** Elements -> repetitions -> components, for a body with no release character or line break. */
+function splitPlain(body: string, separators: Separators): string[][][] {
+  const rep = separators.repetition;
+  const comp = separators.component;
+  const result: string[][][] = [];
+  for (const element of body.split(separators.element)) {
+    if (rep !== '' && element.indexOf(rep) !== -1) {
+      result.push(element.split(rep).map((r) => r.split(comp)));
+    } else {
+      // Most elements are simple values: an array literal is much cheaper than split().
+      result.push([element.indexOf(comp) === -1 ? [element] : element.split(comp)]);
+    }
+  }
+  return result;
+}
+
+interface SegmentBody {
+  elements: string[][];
+  repetitions?: Record<number, string[][]>;
+}
+
+/** Elements (first occurrence each) and repetitions from split occurrences; index 0 is the tag. */
+function toSegmentBody(occurrences: string[][][]): SegmentBody {
+  const out: SegmentBody = { elements: [] };
+  for (let e = 1; e < occurrences.length; e++) {
+    const reps = occurrences[e] ?? [[]];
+    out.elements.push(reps[0] ?? ['']);
+    if (reps.length > 1) {
+      out.repetitions ??= {};
+      out.repetitions[e - 1] = reps;
+    }
+  }
+  return out;
+}
+
+function eagerSegment(tag: string, occurrences: string[][][], segmentNumber: number, line: number): Segment {
+  const body = toSegmentBody(occurrences);
+  const segment: Segment = { tag, elements: body.elements, segmentNumber, line };
+  if (body.repetitions) segment.repetitions = body.repetitions;
+  return segment;
+}
+
+/**
+ * A segment whose elements are split on first read. The split body lives on the prototype's
+ * getters, so creating one costs a single small object.
+ */
+class LazySegment implements Segment {
+  #parsed: SegmentBody | undefined;
+  constructor(
+    readonly tag: string,
+    readonly segmentNumber: number,
+    readonly line: number,
+    readonly raw: string,
+    readonly separators: Separators,
+  ) {}
+
+  #parse(): SegmentBody {
+    this.#parsed ??= toSegmentBody(splitPlain(this.raw, this.separators));
+    return this.#parsed;
+  }
+
+  get elements(): string[][] {
+    return this.#parse().elements;
+  }
+
+  get repetitions(): Record<number, string[][]> | undefined {
+    return this.#parse().repetitions;
+  }
+}
+
+function lazySegment(
+  tag: string,
+  raw: string,
+  separators: Separators,
+  segmentNumber: number,
+  line: number,
+): Segment {
+  return new LazySegment(tag, segmentNumber, line, raw, separators);
+}
+
 function isTag(tag: string): boolean {
   if (tag.length !== 3) return false;
   for (let i = 0; i < 3; i++) {
@@ -266,8 +354,11 @@ export class SegmentScanner {
     }
     const release = this.separators.release;
     const plain = !hasCr && !hasLf && (release === '' || body.indexOf(release) === -1);
-    const occurrences = plain ? this.splitPlain(body) : this.splitCareful(body);
-    const tag = occurrences[0]?.[0]?.[0] ?? '';
+    // The common case (no release character, no line break) is split only when someone reads
+    // the elements: grouping messages needs just the tag, and a message of tens of thousands of
+    // segments then holds one small object and one string per segment instead of nested arrays.
+    const careful = plain ? undefined : this.splitCareful(body);
+    const tag = careful ? (careful[0]?.[0]?.[0] ?? '') : plainTag(body, this.separators);
     if (!isTag(tag)) {
       this.problem(
         'error',
@@ -281,15 +372,9 @@ export class SegmentScanner {
     if (atEnd) {
       this.problem('warning', 'missing_terminator', 'the last segment has no terminator', line, body);
     }
-    const segment: Segment = { tag, elements: [], segmentNumber: this.segmentNumber, line };
-    for (let e = 1; e < occurrences.length; e++) {
-      const reps = occurrences[e] ?? [[]];
-      segment.elements.push(reps[0] ?? ['']);
-      if (reps.length > 1) {
-        segment.repetitions ??= {};
-        segment.repetitions[e - 1] = reps;
-      }
-    }
+    const segment = careful
+      ? eagerSegment(tag, careful, this.segmentNumber, line)
+      : lazySegment(tag, body, this.separators, this.segmentNumber, line);
     if (tag === 'UNB') this.applySyntaxLevel(segment);
     this.out.push(segment);
   }
@@ -335,22 +420,6 @@ export class SegmentScanner {
       line,
       excerpt: body.slice(0, EXCERPT_LENGTH),
     });
-  }
-
-  /** Elements -> repetitions -> components, for a body with no release character or line break. */
-  private splitPlain(body: string): string[][][] {
-    const rep = this.separators.repetition;
-    const comp = this.separators.component;
-    const result: string[][][] = [];
-    for (const element of body.split(this.separators.element)) {
-      if (rep !== '' && element.indexOf(rep) !== -1) {
-        result.push(element.split(rep).map((r) => r.split(comp)));
-      } else {
-        // Most elements are simple values: an array literal is much cheaper than split().
-        result.push([element.indexOf(comp) === -1 ? [element] : element.split(comp)]);
-      }
-    }
-    return result;
   }
 
   /** The general case: honours the release character and drops line breaks. */
