@@ -60,17 +60,19 @@ interface ProfileOptions {
   json?: boolean;
 }
 
-function withProfileOptions(cmd: Command): Command {
+/** The profile's fields as options; `create` requires name, expression and weight. */
+function withProfileOptions(cmd: Command, forCreate: boolean): Command {
+  const essential = (flags: string, text: string) =>
+    forCreate ? cmd.requiredOption(flags, text) : cmd.option(flags, text);
+  essential('--name <name>', 'short name, unique');
+  essential('--expression <cel>', 'CEL expression over the risk view (docs/risk-profiles.md)');
+  essential('--weight <points>', 'points added to the score when it hits');
   return cmd
-    .option('--name <name>', 'short name, unique')
     .option('--description <text>', 'what the profile looks for and why')
     .option('--owner <owner>', 'who answers for the profile (team or person)')
-    .option('--expression <cel>', 'CEL expression over the risk view (docs/risk-profiles.md)')
-    .option('--weight <points>', 'points added to the score when it hits')
     .option('--action <action>', "'score' adds the weight, 'select' always selects")
     .option('--valid-from <date>', 'in force from (ISO 8601)')
     .option('--valid-to <date>', 'in force until, exclusive (ISO 8601)')
-    .option('--reason <text>', 'why (kept with the version and in the audit log)')
     .option('--json', 'print as JSON');
 }
 
@@ -101,10 +103,8 @@ export function registerProfileCommands(program: Command): void {
     .command('profile')
     .description('risk profiles: CEL rules with weights and validity');
 
-  withProfileOptions(profile.command('create').description('create a risk profile'))
-    .requiredOption('--name <name>', 'short name, unique')
-    .requiredOption('--expression <cel>', 'CEL expression over the risk view')
-    .requiredOption('--weight <points>', 'points added to the score when it hits')
+  withProfileOptions(profile.command('create').description('create a risk profile'), true)
+    .option('--reason <text>', 'why the profile is created (kept with the version and in the audit log)')
     .action((opts: ProfileOptions) =>
       withDatabase(async ({ database }) => {
         checkAction(opts.action);
@@ -125,7 +125,7 @@ export function registerProfileCommands(program: Command): void {
       }),
     );
 
-  withProfileOptions(profile.command('update').description('change a risk profile (adds a version)'))
+  withProfileOptions(profile.command('update').description('change a risk profile (adds a version)'), false)
     .argument('<id>', 'the profile id (see profile list)')
     .option('--active', 'put the profile in force')
     .option('--inactive', 'take the profile out of force')
@@ -182,13 +182,13 @@ export function registerProfileCommands(program: Command): void {
     .argument('<id>', 'the profile id')
     .requiredOption('--from <date>', 'first arrival date (ISO 8601)')
     .requiredOption('--to <date>', 'end of the window, exclusive (ISO 8601)')
-    .option('--version <n>', 'an earlier version instead of the current one')
+    .option('--profile-version <n>', 'an earlier version of the profile instead of the current one')
     .option('--json', 'print as JSON')
-    .action((id: string, opts: { from: string; to: string; version?: string; json?: boolean }) =>
+    .action((id: string, opts: { from: string; to: string; profileVersion?: string; json?: boolean }) =>
       withDatabase(async ({ database }) => {
         const from = dateOption('from', opts.from) ?? new Date(Number.NaN);
         const to = dateOption('to', opts.to) ?? new Date(Number.NaN);
-        const version = numberOption('version', opts.version);
+        const version = numberOption('profile-version', opts.profileVersion);
         const r = await new RiskProfileService(database.db).backtest(profileId(id), { from, to, version });
         if (opts.json) return printJson(r);
         const share = r.containers > 0 ? ` (${((100 * r.selected) / r.containers).toFixed(1)} %)` : '';

@@ -9,7 +9,8 @@
  * - consignments known at or before `asOf` (a consignment not yet known has no view at all);
  * - party history from other consignments known at or before `asOf`;
  * - inspection outcomes with `inspected_at < asOf`, never those of the consignment itself;
- * - container events with `occurred_at <= asOf` (events without a time are ignored);
+ * - container events with `occurred_at <= asOf` of the import leg (see EVENT_LEAD_MS; events
+ *   without a time are ignored);
  * - the usual mass per package of an HS heading from goods of consignments known at `asOf`.
  * The no-leak test in view.test.ts builds views, adds later facts, and rebuilds: identical.
  */
@@ -56,14 +57,21 @@ export interface ContainerView {
   transportDocumentNumber: string;
   /** When the consignment became known: declared_at, else ingest time. */
   knownAt: string;
-  origin: { country?: string; placeOfLoading?: string; placeOfReceipt?: string; placeOfLoadingCountry?: string };
+  origin: {
+    country?: string;
+    placeOfLoading?: string;
+    placeOfReceipt?: string;
+    placeOfLoadingCountry?: string;
+  };
   route: { transshipmentPorts: string[]; previousPorts: string[]; transshipped: boolean };
   goods: {
     hsCodes: string[];
     hsChapters: string[];
     hsHeadings: string[];
     descriptions: string[];
+    /** The container's packages: lines shared by several containers are split evenly. */
     packages?: number;
+    /** The container's gross mass as manifested, else its share of its goods lines. */
     grossMassKg?: number;
     massPerPackageKg?: number;
     /** Mass per package divided by the median for the main HS heading (the line with most mass). */
@@ -107,11 +115,18 @@ export interface ContainerViewQuery {
 }
 
 const DAY_MS = 86_400_000;
-/** Events this long before a consignment became known still belong to its voyage (loading, gate-in at origin). */
-const EVENT_LEAD_MS = 45 * DAY_MS;
+/**
+ * The import leg of a container runs from shortly before its manifest was declared (the box is
+ * at sea then; two days of slack for clocks and late declarations) to its first gate-out
+ * afterwards. Events outside it belong to other voyages of the same box, with other seals.
+ */
+const EVENT_LEAD_MS = 2 * DAY_MS;
 
 /** Builds the views of every container of the selected consignments, in a handful of batched queries. */
-export async function buildContainerViews(db: Kysely<DB>, opts: ContainerViewQuery): Promise<ContainerView[]> {
+export async function buildContainerViews(
+  db: Kysely<DB>,
+  opts: ContainerViewQuery,
+): Promise<ContainerView[]> {
   const asOf = opts.asOf ?? new Date();
   const rows = await loadConsignmentRows(db, { ...opts, asOf });
   if (rows.length === 0) return [];
@@ -119,7 +134,9 @@ export async function buildContainerViews(db: Kysely<DB>, opts: ContainerViewQue
   const containerIds = [...new Set(rows.map((r) => r.containerId))];
   const partyIds = [
     ...new Set(
-      rows.flatMap((r) => [r.shipperId, r.consigneeId, r.notifyPartyId, r.forwarderId]).filter((id) => id != null),
+      rows
+        .flatMap((r) => [r.shipperId, r.consigneeId, r.notifyPartyId, r.forwarderId])
+        .filter((id) => id != null),
     ),
   ];
   const earliestKnown = new Date(Math.min(...rows.map((r) => r.knownAt.getTime())) - EVENT_LEAD_MS);
@@ -135,9 +152,12 @@ export async function buildContainerViews(db: Kysely<DB>, opts: ContainerViewQue
   const goodsByConsignment = groupBy(goods, (g) => g.consignmentId);
   const eventsByContainer = groupBy(events, (e) => e.containerId);
   const historyById = new Map(history.map((h) => [h.partyId, h]));
+  const containerCount = new Map<number, number>();
+  for (const r of rows) containerCount.set(r.consignmentId, (containerCount.get(r.consignmentId) ?? 0) + 1);
   return rows.map((row) =>
     assembleView(row, {
       asOf,
+      containersInConsignment: containerCount.get(row.consignmentId) ?? 1,
       goods: goodsByConsignment.get(row.consignmentId) ?? [],
       events: eventsByContainer.get(row.containerId) ?? [],
       historyById,
@@ -147,8 +167,31 @@ export async function buildContainerViews(db: Kysely<DB>, opts: ContainerViewQue
   );
 }
 
+/**
+ * Views of the containers arriving in [from, to), one UTC day at a time, each day's judged as
+ * known at the end of that day (or now, for today): the point in time used by backtests and for
+ * training sets, so that the seal seen at discharge counts and nothing later does.
+ */
+export async function* viewsByArrivalDay(
+  db: Kysely<DB>,
+  window: { from: Date; to: Date; port?: string },
+): AsyncGenerator<{ day: Date; asOf: Date; views: ContainerView[] }> {
+  for (let day = window.from.getTime(); day < window.to.getTime(); day += DAY_MS) {
+    const dayEnd = Math.min(day + DAY_MS, window.to.getTime());
+    const asOf = new Date(Math.min(dayEnd, Date.now()));
+    const views = await buildContainerViews(db, {
+      port: window.port,
+      from: new Date(day),
+      to: new Date(dayEnd),
+      asOf,
+    });
+    yield { day: new Date(day), asOf, views };
+  }
+}
+
 interface AssemblyInputs {
   asOf: Date;
+  containersInConsignment: number;
   goods: GoodsRow[];
   events: ContainerEventRow[];
   historyById: Map<number, PartyHistoryRow>;
@@ -160,9 +203,16 @@ function assembleView(row: ConsignmentRow, inputs: AssemblyInputs): ContainerVie
   const { asOf } = inputs;
   const lines = goodsOfContainer(inputs.goods, row.containerNumber);
   const hsCodes = unique(lines.map((g) => g.hsCode).filter((c) => c != null));
-  const packages = sumDefined(lines.map((g) => g.packages));
-  const grossMassKg = sumDefined(lines.map((g) => g.grossMassKg)) ?? row.containerGrossMassKg ?? undefined;
-  const massPerPackageKg = packages && grossMassKg != null ? grossMassKg / packages : undefined;
+  // A line shared by several containers is split evenly between them; the mass per package is
+  // the lines' own ratio, which the split does not change.
+  const share = (g: GoodsRow) => 1 / (g.containerNumbers.length || inputs.containersInConsignment);
+  const packages = sumDefined(lines.map((g) => (g.packages == null ? null : g.packages * share(g))));
+  const grossMassKg =
+    row.containerGrossMassKg ??
+    sumDefined(lines.map((g) => (g.grossMassKg == null ? null : g.grossMassKg * share(g))));
+  const linePackages = sumDefined(lines.map((g) => (g.grossMassKg == null ? null : g.packages)));
+  const lineMass = sumDefined(lines.map((g) => (g.packages == null ? null : g.grossMassKg)));
+  const massPerPackageKg = linePackages && lineMass != null ? lineMass / linePackages : undefined;
   const mainHeading = headingOf(mainLine(lines)?.hsCode ?? null);
   const usual = mainHeading ? inputs.usualMass.get(mainHeading) : undefined;
   const party = (id: number | null) => (id == null ? undefined : partyView(id, row, inputs));
@@ -191,7 +241,7 @@ function assembleView(row: ConsignmentRow, inputs: AssemblyInputs): ContainerVie
       hsChapters: unique(hsCodes.map((c) => c.slice(0, 2))),
       hsHeadings: unique(hsCodes.filter((c) => c.length >= 4).map((c) => c.slice(0, 4))),
       descriptions: lines.map((g) => g.description).filter((d) => d != null),
-      packages,
+      packages: packages == null ? undefined : Math.round(packages),
       grossMassKg,
       massPerPackageKg,
       massPerPackageRatioToUsual: massPerPackageKg != null && usual ? massPerPackageKg / usual : undefined,
@@ -262,17 +312,16 @@ function mainLine(lines: GoodsRow[]): GoodsRow | undefined {
   return best;
 }
 
-/**
- * Seals seen on the container's events of this voyage: from EVENT_LEAD_MS before the
- * consignment was known up to `asOf`, sorted.
- */
+/** Seals seen on the container's events of this import leg up to `asOf`, sorted. */
 function sealsSeenFor(row: ConsignmentRow, events: ContainerEventRow[], asOf: Date): string[] {
   const from = row.knownAt.getTime() - EVENT_LEAD_MS;
   const seen = new Set<string>();
   for (const e of events) {
     const t = e.occurredAt.getTime();
-    if (t < from || t > asOf.getTime()) continue;
+    if (t < from) continue;
+    if (t > asOf.getTime()) break;
     for (const s of e.seals) seen.add(s);
+    if (e.eventType === 'gate_out') break;
   }
   return [...seen].sort();
 }
