@@ -31,6 +31,8 @@ export async function startServer(
   database: Database,
   logger: Logger,
   routes?: readonly RouteModule[],
+  /** Runs before the server closes the database (stop background workers here). */
+  beforeClose?: () => Promise<void>,
 ): Promise<RunningServer> {
   const services = createServices({ config, database, logger });
   const app = buildServer({
@@ -48,6 +50,7 @@ export async function startServer(
     closing ??= (async () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      await beforeClose?.();
       await app.close();
       await database.close();
       logger.info('Tandem API stopped');

@@ -11,7 +11,9 @@ import { AccountsService } from '../accounts/accounts.service.ts';
 import { startServer } from '../api/serve.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { migrate, openDatabase } from '../db/index.ts';
-import { startDemoFeed } from '../demo/live-feed.ts';
+import { type DemoFeed, startDemoFeed } from '../demo/live-feed.ts';
+import type { Database } from '../db/index.ts';
+import { startFederationWorker } from '../federation/index.ts';
 import { isTandemError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
@@ -31,7 +33,8 @@ export function registerServeCommands(program: Command): void {
       const config = withPort(loadConfig(), opts.port);
       const logger = createLogger(config.logLevel);
       const database = await openMigrated(config);
-      const server = await startServer(config, database, logger);
+      const workers = startWorkers(database, config, logger);
+      const server = await startServer(config, database, logger, undefined, workers.stop);
       process.stdout.write(
         `Tandem is running at ${server.url} (API docs: ${server.url}/docs); ${database.kind} database at ${database.location}\n`,
       );
@@ -77,13 +80,19 @@ export function registerServeCommands(program: Command): void {
         );
         const database = await openMigrated(config);
         const credentials = await ensureDemoUsers(database, config, logger);
-        const server = await startServer(config, database, logger);
+        let feed: DemoFeed | undefined;
+        const workers = startWorkers(database, config, logger);
+        // On Ctrl-C: stop feeding and the workers, then the server closes the database.
+        const server = await startServer(config, database, logger, undefined, async () => {
+          await feed?.stop();
+          await workers.stop();
+        });
         process.stdout.write(
           `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
             `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
             `Loading ${opts.historyDays} days of simulated traffic for BEANR and NLRTM through the ingest...\n`,
         );
-        const feed = startDemoFeed(database, {
+        const started = startDemoFeed(database, {
           dataDir: config.dataDir,
           ports: ['BEANR', 'NLRTM'],
           historyDays: Number(opts.historyDays),
@@ -98,13 +107,23 @@ export function registerServeCommands(program: Command): void {
             );
           },
         });
-        feed.history.catch((e: unknown) => reportCommandError(e));
-        // Stop feeding before the server closes the database.
-        const stopFeed = () => void feed.stop();
-        process.once('SIGINT', stopFeed);
-        process.once('SIGTERM', stopFeed);
+        feed = started;
+        started.history.catch((e: unknown) => reportCommandError(e));
       },
     );
+}
+
+/**
+ * The background workers that run beside the API in one process: federation delivery, pull and
+ * correlation. Returns one stop function that ends them all.
+ */
+function startWorkers(database: Database, config: Config, logger: Logger) {
+  const running = [startFederationWorker(database, config, logger)];
+  return {
+    async stop(): Promise<void> {
+      for (const w of running) await w.stop();
+    },
+  };
 }
 
 function withPort(config: Config, port: string | undefined): Config {

@@ -1,0 +1,54 @@
+/**
+ * Federation API: partners and this instance's identity (for people), and the inbox and pull
+ * feed (for partner instances, authenticated by their Ed25519 signature, not by a user token).
+ */
+import { z } from 'zod';
+import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
+import { federationErrors } from './errors.ts';
+import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';
+import { partnerPolicySchema } from './sharing.ts';
+
+const codeSchema = z.string().regex(/^[A-Z0-9-]{2,16}$/);
+
+const newPartnerBody = z.object({
+  code: codeSchema,
+  name: z.string().min(1).max(200),
+  url: z.url(),
+  publicKeyPem: z.string().min(1).max(4000),
+});
+
+export function federationRoutes(federation: FederationService): RouteModule {
+  return routeModule('federation', [
+    route('GET', '/v1/federation/identity', 'partners:manage')
+      .summary("This instance's agency code and public key, to give to a partner")
+      .handle(() => federation.whoami()),
+    route('GET', '/v1/partners', 'partners:manage')
+      .summary('List partner agencies with their sharing policies')
+      .handle(() => federation.listPartners()),
+    route('POST', '/v1/partners', 'partners:manage')
+      .summary('Add a partner (or replace its URL and key); it starts sharing nothing')
+      .body(newPartnerBody)
+      .status(201)
+      .handle(({ actor, body }) => federation.addPartner(actor, body)),
+    route('PUT', '/v1/partners/:code/policy', 'partners:manage')
+      .summary("Change a partner's sharing policy (object types, highest TLP, personal data, four-eyes)")
+      .params(z.object({ code: codeSchema }))
+      .body(partnerPolicySchema.partial())
+      .handle(({ actor, params, body }) => federation.setPolicy(actor, params.code, body)),
+    // Public: the Ed25519 signature of a known partner is the authentication, checked in the service.
+    route('POST', '/federation/v1/inbox', 'public')
+      .summary('Receive a signed message (JWS, EdDSA) from a partner instance')
+      .body(z.object({ jws: z.string().min(1) }))
+      .handle(({ body }) => federation.receive(body.jws)),
+    // Public: the signed request in the x-tandem-signature header is the authentication.
+    route('GET', '/federation/v1/feed', 'public')
+      .summary('Pull feed: what the policy allowed for the signing partner, after a cursor')
+      .query(z.object({ since: z.coerce.number().int().min(0).default(0) }))
+      .handle(({ request, query }) => {
+        const header = request.headers[FEED_SIGNATURE_HEADER];
+        if (typeof header !== 'string')
+          throw federationErrors.malformedMessage(`the ${FEED_SIGNATURE_HEADER} header is missing`);
+        return federation.feed(header, query.since);
+      }),
+  ]);
+}
