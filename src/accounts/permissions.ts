@@ -16,6 +16,17 @@ export const permissionSchema = z.enum([
   'tokens:manage',
   'audit:read',
   'release:query',
+  'worklist:read',
+  'assessments:read',
+  'models:read',
+  'models:write',
+  'capacities:manage',
+  'profiles:read',
+  'profiles:write',
+  'intel:read',
+  'intel:write',
+  'intel:approve',
+  'partners:manage',
 ]);
 
 export type Permission = z.infer<typeof permissionSchema>;
@@ -33,6 +44,17 @@ export const permissionCatalogue: Record<Permission, string> = {
   'tokens:manage': 'create, list and revoke API tokens for machines',
   'audit:read': 'read the tamper-evident audit log',
   'release:query': 'ask the release gate whether a container may leave the terminal',
+  'worklist:read': 'read the daily worklist of containers selected for inspection, and scanner capacities',
+  'assessments:read': 'read risk assessments with their scores, explanations and reasons',
+  'models:read': 'read risk model versions, their training periods and metrics',
+  'models:write': 'promote a risk model to champion',
+  'capacities:manage': 'set the scanner capacity of a port',
+  'profiles:read': 'read risk profiles, their versions and backtests; check an expression',
+  'profiles:write': 'create and change risk profiles (every change is a new, audited version)',
+  'intel:read': 'read intelligence alerts (local and from partners) and their correlation hits',
+  'intel:write': 'create, change and withdraw intelligence alerts',
+  'intel:approve': 'approve sharing an alert with partners (four-eyes: not the author)',
+  'partners:manage': 'add partner agencies, set their sharing policies, read this instance\'s federation key',
 };
 
 export function isPermission(value: string): value is Permission {
@@ -71,12 +93,12 @@ const cargoReads: Permission[] = ['consignments:read', 'containers:read'];
 
 /** Which permissions each role grants. Least privilege: a role gets what its work needs. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  targeting_officer: ['ingest:write', ...cargoReads, 'quarantine:read'],
-  inspector: [...cargoReads],
-  analyst: [...cargoReads, 'quarantine:read'],
-  liaison_officer: [...cargoReads],
+  targeting_officer: ['ingest:write', ...cargoReads, 'quarantine:read', 'worklist:read', 'assessments:read', 'models:read', 'profiles:read', 'intel:read'],
+  inspector: [...cargoReads, 'worklist:read', 'assessments:read'],
+  analyst: [...cargoReads, 'quarantine:read', 'worklist:read', 'assessments:read', 'models:read', 'models:write', 'profiles:read', 'profiles:write', 'intel:read', 'intel:write'],
+  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage'],
   terminal: ['release:query'],
-  administrator: ['users:manage', 'tokens:manage', 'audit:read', 'ingest:write', 'quarantine:read'],
+  administrator: ['users:manage', 'tokens:manage', 'audit:read', 'ingest:write', 'quarantine:read', 'models:read', 'capacities:manage', 'partners:manage'],
 };
 
 /** The union of the permissions of the given roles; unknown role names grant nothing. */

@@ -7,6 +7,7 @@ import { registerAssessCommands } from './assess.command.ts';
 import { registerDbCommands } from './db.command.ts';
 import { registerIngestCommands } from './ingest.command.ts';
 import { registerModelCommands } from './model.command.ts';
+import { registerFederationCommands } from './partner.command.ts';
 import { registerProfileCommands } from './profile.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 import { registerSimulateCommands } from './simulate.command.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerIngestCommands(program);
   registerProfileCommands(program);
   registerModelCommands(program);
+  registerFederationCommands(program);
   registerServeCommands(program);
   registerSimulateCommands(program);
   registerUserCommands(program);

@@ -14,6 +14,7 @@ import { migrate, openDatabase } from '../db/index.ts';
 import { type DemoFeed, startDemoFeed } from '../demo/live-feed.ts';
 import type { Database } from '../db/index.ts';
 import { startFederationWorker } from '../federation/index.ts';
+import { startRiskWorker } from '../risk/index.ts';
 import { isTandemError } from '../errors.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
@@ -114,11 +115,11 @@ export function registerServeCommands(program: Command): void {
 }
 
 /**
- * The background workers that run beside the API in one process: federation delivery, pull and
- * correlation. Returns one stop function that ends them all.
+ * The background workers that run beside the API in one process: risk assessment and selection
+ * of arriving consignments, federation delivery, pull and correlation. Returns one stop function that ends them all.
  */
 function startWorkers(database: Database, config: Config, logger: Logger) {
-  const running = [startFederationWorker(database, config, logger)];
+  const running = [startRiskWorker(database, logger), startFederationWorker(database, config, logger)];
   return {
     async stop(): Promise<void> {
       for (const w of running) await w.stop();

@@ -3,6 +3,7 @@
  * are what both database drivers return after the type parsing set in database.ts.
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { FederationTables } from './tables/federation.ts';
 import type { RiskAssessmentTables } from './tables/risk-assessment.ts';
 import type { RiskProfileTables } from './tables/risk-profiles.ts';
 
@@ -248,4 +249,4 @@ export interface FoundationTables {
 }
 
 /** Every table: the foundation's here, later capabilities' in ./tables/ (one file per migration group). */
-export interface DB extends FoundationTables, RiskProfileTables, RiskAssessmentTables {}
+export interface DB extends FoundationTables, RiskProfileTables, RiskAssessmentTables, FederationTables {}

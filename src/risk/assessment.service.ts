@@ -1,0 +1,227 @@
+/**
+ * Assessment and selection with the database: builds the point-in-time views of consignments,
+ * evaluates the active risk profiles, scores with the champion model, stores one assessment per
+ * container with its explanation, and re-runs the selection of every port-day it touched.
+ *
+ * Decision time. A container is decided on for the day its vessel arrives (actual, else expected
+ * arrival; else declaration time). It is assessed on what was known at the earlier of now and
+ * arrival + DISCHARGE_ALLOWANCE (discharge reports with the seals seen at the quay arrive in the
+ * first hours of a call), and never before the manifest itself was known. So a re-run on history
+ * sees exactly what a timely run would have seen, and later inspection outcomes never leak in.
+ */
+import type { Kysely } from 'kysely';
+import { emitEvent, writeAudit } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { composeAssessment, selectionPhrase } from './assessment.ts';
+import { type ProfileEvaluator, activeProfileEvaluator } from './assessment.profiles.ts';
+import {
+  candidatesOfDay,
+  type DecisionPoint,
+  decisionPoints,
+  decisionPointsOfDay,
+  scannerCapacity,
+  type SelectionWrite,
+  type AssessmentWrite,
+  upsertAssessments,
+  upsertSelectionRun,
+  writeSelection,
+} from './assessment.repo.ts';
+import { championModel } from './model.repo.ts';
+import { scoreView } from './model.ts';
+import { type SelectionCandidate, type SelectionResult, selectForInspection } from './selection.ts';
+import { buildContainerViews } from './view.ts';
+
+export const DISCHARGE_ALLOWANCE_MS = 12 * 3_600_000;
+
+export interface AssessOptions {
+  /** The present moment (tests and benches fix it). */
+  now?: Date;
+  /** Exploration share of the selection (default 5 %). */
+  explorationShare?: number;
+  profiles?: ProfileEvaluator;
+  logger?: Logger;
+}
+
+export interface PortDay {
+  port: string;
+  date: string;
+}
+
+export interface AssessmentRunSummary {
+  assessed: number;
+  portDays: (PortDay & { selection: SelectionSummary })[];
+}
+
+export interface SelectionSummary {
+  capacity: number;
+  candidates: number;
+  selected: number;
+  mandatory: number;
+  exploration: number;
+  overCapacity: number;
+}
+
+/** The moment a consignment is assessed as of (see the header). */
+export function assessmentMoment(point: DecisionPoint, now: Date): Date {
+  const cutoff = Math.min(now.getTime(), point.arrival.getTime() + DISCHARGE_ALLOWANCE_MS);
+  return new Date(Math.max(cutoff, point.knownAt.getTime()));
+}
+
+const dayOf = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** Assesses the containers of the given consignments and re-selects their port-days. */
+export async function assessConsignments(
+  db: Kysely<DB>,
+  consignmentIds: number[],
+  options: AssessOptions = {},
+): Promise<AssessmentRunSummary> {
+  return assessPoints(db, await decisionPoints(db, consignmentIds), options);
+}
+
+/** Re-assesses every consignment arriving at `port` on `date` and re-runs that day's selection. */
+export async function assessPortDay(db: Kysely<DB>, port: string, date: string, options: AssessOptions = {}) {
+  const summary = await assessPoints(db, await decisionPointsOfDay(db, port, date), options);
+  if (!summary.portDays.some((d) => d.port === port && d.date === date)) {
+    summary.portDays.push({ port, date, selection: await selectPortDay(db, port, date, options) });
+  }
+  return summary;
+}
+
+async function assessPoints(db: Kysely<DB>, points: DecisionPoint[], options: AssessOptions): Promise<AssessmentRunSummary> {
+  const now = options.now ?? new Date();
+  const profiles = options.profiles ?? activeProfileEvaluator(db);
+  const model = await championModel(db, options.logger);
+  // Consignments of one call share their moment: one batch of views per moment.
+  const byMoment = new Map<number, DecisionPoint[]>();
+  for (const p of points) {
+    const at = assessmentMoment(p, now).getTime();
+    byMoment.set(at, [...(byMoment.get(at) ?? []), p]);
+  }
+  const touched = new Map<string, PortDay>();
+  let assessed = 0;
+  for (const [at, group] of byMoment) {
+    const asOf = new Date(at);
+    const pointById = new Map(group.map((p) => [p.consignmentId, p]));
+    const views = await buildContainerViews(db, { consignmentIds: [...pointById.keys()], asOf });
+    const evaluation = await profiles.evaluate(views, asOf);
+    const writes: AssessmentWrite[] = [];
+    for (const [i, view] of views.entries()) {
+      const point = pointById.get(view.consignmentId);
+      if (!point) continue;
+      const draft = composeAssessment(evaluation.hits[i] ?? [], model ? scoreView(model, view) : null, evaluation.versions);
+      const date = dayOf(point.arrival);
+      writes.push({
+        ...draft,
+        explanation: `${selectionPhrase(null)}; ${draft.explanation}`,
+        containerId: view.containerId,
+        consignmentId: view.consignmentId,
+        portLocode: point.portLocode,
+        decisionDate: date,
+        decisionAt: asOf,
+      });
+      touched.set(`${point.portLocode} ${date}`, { port: point.portLocode, date });
+    }
+    await upsertAssessments(db, writes);
+    assessed += writes.length;
+  }
+  const portDays: AssessmentRunSummary['portDays'] = [];
+  for (const day of touched.values()) portDays.push({ ...day, selection: await selectPortDay(db, day.port, day.date, options) });
+  return { assessed, portDays };
+}
+
+/**
+ * Runs the selection of a port-day over its stored assessments under the port's capacity, and
+ * records it. When mandatory hits exceed the capacity, a `selection.capacity_exceeded` event
+ * names the containers concerned so that someone is told. A port without a configured capacity
+ * is treated as having none: only manual and mandatory selections are made, and reported.
+ */
+export async function selectPortDay(
+  db: Kysely<DB>,
+  port: string,
+  date: string,
+  options: Pick<AssessOptions, 'explorationShare' | 'logger'> = {},
+): Promise<SelectionSummary> {
+  const capacity = (await scannerCapacity(db, port)) ?? 0;
+  const rows = await candidatesOfDay(db, port, date);
+  // One candidate per container: a box on two bills is judged by its riskiest assessment.
+  const byContainer = new Map<number, SelectionCandidate>();
+  for (const r of rows) {
+    const key = String(r.containerId);
+    const prev = byContainer.get(r.containerId);
+    byContainer.set(r.containerId, {
+      key,
+      score: Math.max(prev?.score ?? Number.NEGATIVE_INFINITY, r.score),
+      mandatory: (prev?.mandatory ?? false) || r.mandatory,
+      manual: (prev?.manual ?? false) || r.manual,
+    });
+  }
+  const seed = `${port} ${date}`;
+  const result = selectForInspection([...byContainer.values()], {
+    capacity,
+    seed,
+    ...(options.explorationShare === undefined ? {} : { explorationShare: options.explorationShare }),
+  });
+  const pick = new Map(result.selected.map((s) => [s.key, s]));
+  const overflow = new Set(result.overflowKeys);
+  const updates: SelectionWrite[] = rows.map((r) => {
+    const s = pick.get(String(r.containerId));
+    const phrase = selectionPhrase(s?.reason ?? null, {
+      probability: s?.probability ?? null,
+      overCapacity: overflow.has(String(r.containerId)),
+    });
+    return {
+      id: r.id,
+      selected: s !== undefined,
+      reason: s?.reason ?? null,
+      probability: s?.probability ?? null,
+      text: `${phrase}; ${explanationOf(r.reason)}`,
+    };
+  });
+  const summary = summarise(result, byContainer.size);
+  await db.transaction().execute(async (trx) => {
+    await writeSelection(trx, updates);
+    await upsertSelectionRun(trx, { port, date, seed, ...summary });
+    await writeAudit(trx, {
+      actor: 'risk-worker',
+      action: 'selection.run',
+      entityType: 'port_day',
+      entityId: `${port} ${date}`,
+      details: { ...summary },
+    });
+    if (result.overCapacity > 0) {
+      await emitEvent(trx, 'selection.capacity_exceeded', {
+        port,
+        date,
+        capacity,
+        overCapacity: result.overCapacity,
+        containerIds: result.overflowKeys.map(Number),
+      });
+    }
+  });
+  if (result.overCapacity > 0) {
+    options.logger?.warn(
+      { port, date, capacity, overCapacity: result.overCapacity },
+      'mandatory selections exceed the scanner capacity of the day',
+    );
+  }
+  return summary;
+}
+
+function summarise(result: SelectionResult, candidates: number): SelectionSummary {
+  return {
+    capacity: result.capacity,
+    candidates,
+    selected: result.selected.length,
+    mandatory: result.counts.mandatory_profile,
+    exploration: result.counts.exploration,
+    overCapacity: result.overCapacity,
+  };
+}
+
+/** The score explanation of a stored reason, without its selection phrase. */
+function explanationOf(reason: string): string {
+  const at = reason.indexOf('score ');
+  return at >= 0 ? reason.slice(at) : reason;
+}
+

@@ -1,0 +1,82 @@
+/**
+ * The risk worker: consumes `consignment.stored` events from the outbox and assesses the
+ * consignments they name (then re-selects their port-days); `container_events.stored` events
+ * re-assess consignments already assessed whose containers moved (a discharge may show a new seal). Delivery is at least once; the
+ * handler is idempotent because an assessment is an upsert per consignment and container and a
+ * selection run is recomputed from scratch, so an event handled twice leaves one assessment.
+ */
+import { z } from 'zod';
+import { consumeEvents, type Database, type OutboxEvent } from '../db/index.ts';
+import type { Logger } from '../logger.ts';
+import { assessedConsignmentsOfEvents } from './assessment.repo.ts';
+import { type AssessOptions, assessConsignments } from './assessment.service.ts';
+
+export const RISK_CONSUMER = 'risk.assessment';
+export const RISK_TOPICS = ['consignment.stored', 'container_events.stored'];
+
+const storedPayload = z.object({ id: z.number().int().positive() });
+const eventsPayload = z.object({ ids: z.array(z.number().int().positive()) });
+
+/** Handles one batch of events (exported for tests and on-demand catch-up). */
+export async function handleRiskEvents(database: Database, events: OutboxEvent[], options: AssessOptions = {}): Promise<number> {
+  const ids = new Set<number>();
+  const containerEventIds: number[] = [];
+  for (const e of events) {
+    const parsed = e.topic === 'container_events.stored' ? eventsPayload.safeParse(e.payload) : storedPayload.safeParse(e.payload);
+    if (!parsed.success) {
+      options.logger?.warn({ eventId: e.id, topic: e.topic }, 'risk worker: event without the expected ids, skipped');
+      continue;
+    }
+    if ('id' in parsed.data) ids.add(parsed.data.id);
+    else containerEventIds.push(...parsed.data.ids);
+  }
+  for (const id of await assessedConsignmentsOfEvents(database.db, containerEventIds)) ids.add(id);
+  if (ids.size === 0) return 0;
+  const summary = await assessConsignments(database.db, [...ids], options);
+  return summary.assessed;
+}
+
+/** Processes every pending event, batch after batch; returns how many events were handled. */
+export async function drainRiskEvents(database: Database, options: AssessOptions = {}): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await consumeEvents(database.db, RISK_CONSUMER, RISK_TOPICS, (events) =>
+      handleRiskEvents(database, events, options).then(() => undefined),
+    );
+    if (n === 0) return total;
+    total += n;
+  }
+}
+
+export interface RiskWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker in this process: it drains the outbox, then polls every `intervalMs`.
+ * A failing batch is logged and retried at the next poll (its events stay unconsumed).
+ */
+export function startRiskWorker(database: Database, logger: Logger, options: { intervalMs?: number } = {}): RiskWorker {
+  const intervalMs = options.intervalMs ?? 2000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = drainRiskEvents(database, { logger })
+      .then((n) => {
+        if (n > 0) logger.info({ events: n }, 'risk worker assessed new consignments');
+      })
+      .catch((e: unknown) => logger.error({ err: e }, 'risk worker failed; will retry'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

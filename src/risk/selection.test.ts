@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { type SelectionCandidate, type SelectionReason, seededRandom, selectForInspection } from './selection.ts';
+
+/** Candidates from a compact notation: 'a:9' scores 9, 'a:9!' is mandatory, 'a:9m' manual. */
+function candidates(spec: string): SelectionCandidate[] {
+  return spec
+    .split(/\s+/)
+    .filter((s) => s !== '')
+    .map((s) => {
+      const m = /^(\w+):(-?[\d.]+)([!m]?)$/.exec(s);
+      if (!m) throw new Error(`bad candidate spec ${s}`);
+      return { key: m[1] ?? '', score: Number(m[2]), mandatory: m[3] === '!', manual: m[3] === 'm' };
+    });
+}
+
+interface Case {
+  name: string;
+  spec: string;
+  capacity: number;
+  share?: number;
+  /** Expected selection, `key=reason`, in selection order (exploration picks are checked apart). */
+  expected: string[];
+  overCapacity?: number;
+  overflow?: string[];
+}
+
+const reasonCode: Record<SelectionReason, string> = {
+  manual: 'manual',
+  mandatory_profile: 'mandatory',
+  risk: 'risk',
+  exploration: 'explore',
+};
+
+const cases: Case[] = [
+  { name: 'highest risk fills the capacity', spec: 'a:1 b:5 c:3 d:4', capacity: 2, share: 0, expected: ['b=risk', 'd=risk'] },
+  { name: 'ties are broken by key', spec: 'b:2 a:2 c:2', capacity: 2, share: 0, expected: ['a=risk', 'b=risk'] },
+  {
+    name: 'mandatory hits come first whatever their score',
+    spec: 'a:9 b:0.1! c:8',
+    capacity: 2,
+    share: 0,
+    expected: ['b=mandatory', 'a=risk'],
+  },
+  {
+    name: 'manual selections come before mandatory ones',
+    spec: 'a:9 b:1! c:0m',
+    capacity: 2,
+    share: 0,
+    expected: ['c=manual', 'b=mandatory'],
+  },
+  {
+    name: 'mandatory hits beyond the capacity are all kept and reported',
+    spec: 'a:1! b:3! c:2! d:9',
+    capacity: 2,
+    share: 0,
+    expected: ['b=mandatory', 'c=mandatory', 'a=mandatory'],
+    overCapacity: 1,
+    overflow: ['a'],
+  },
+  { name: 'zero capacity still keeps mandatory hits', spec: 'a:1! b:5', capacity: 0, expected: ['a=mandatory'], overCapacity: 1, overflow: ['a'] },
+  { name: 'fewer candidates than capacity selects all', spec: 'a:1 b:2', capacity: 10, share: 0, expected: ['b=risk', 'a=risk'] },
+  { name: 'no candidates', spec: '', capacity: 5, expected: [] },
+  {
+    name: 'exploration takes round(share x remaining) of the capacity',
+    spec: 'a:10 b:9 c:8 d:7 e:6 f:5 g:4 h:3 i:2 j:1 k:0',
+    capacity: 4,
+    share: 0.25,
+    expected: ['a=risk', 'b=risk', 'c=risk', '?=explore'],
+  },
+];
+
+describe('selectForInspection', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const r = selectForInspection(candidates(c.spec), {
+        capacity: c.capacity,
+        ...(c.share === undefined ? {} : { explorationShare: c.share }),
+        seed: 'test',
+      });
+      const got = r.selected.map((s) => `${s.reason === 'exploration' ? '?' : s.key}=${reasonCode[s.reason]}`);
+      expect(got).toEqual(c.expected);
+      expect(r.overCapacity).toBe(c.overCapacity ?? 0);
+      expect(r.overflowKeys).toEqual(c.overflow ?? []);
+    });
+  }
+
+  it('draws exploration picks from outside the risk picks, with their probability', () => {
+    const pool = candidates('a:10 b:9 c:8 d:7 e:6 f:5 g:4 h:3 i:2 j:1 k:0');
+    const r = selectForInspection(pool, { capacity: 4, explorationShare: 0.25, seed: 's1' });
+    const explored = r.selected.filter((s) => s.reason === 'exploration');
+    expect(explored).toHaveLength(1);
+    expect(['a', 'b', 'c']).not.toContain(explored[0]?.key);
+    // One pick from the eight candidates left after the three risk picks.
+    expect(explored[0]?.probability).toBeCloseTo(1 / 8);
+    expect(r.selected.filter((s) => s.reason === 'risk').every((s) => s.probability === 1)).toBe(true);
+  });
+
+  it('gives the same selection for the same seed, and a fair draw across seeds', () => {
+    const pool = candidates('a:10 b:1 c:1 d:1 e:1');
+    const once = selectForInspection(pool, { capacity: 2, explorationShare: 0.5, seed: 'BEANR 2022-01-05' });
+    const again = selectForInspection(pool, { capacity: 2, explorationShare: 0.5, seed: 'BEANR 2022-01-05' });
+    expect(again).toEqual(once);
+    const tally = new Map<string, number>();
+    for (let i = 0; i < 4000; i += 1) {
+      const r = selectForInspection(pool, { capacity: 2, explorationShare: 0.5, seed: `day ${i}` });
+      const pick = r.selected.find((s) => s.reason === 'exploration')?.key ?? 'none';
+      tally.set(pick, (tally.get(pick) ?? 0) + 1);
+    }
+    expect([...tally.keys()].sort()).toEqual(['b', 'c', 'd', 'e']);
+    for (const n of tally.values()) expect(n).toBeGreaterThan(850); // 1000 expected each
+  });
+
+  it('uses the default 5 % exploration share', () => {
+    const pool = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, score: i, mandatory: false }));
+    const r = selectForInspection(pool, { capacity: 100, seed: 'x' });
+    expect(r.counts).toEqual({ manual: 0, mandatory_profile: 0, risk: 95, exploration: 5 });
+    expect(r.selected.find((s) => s.reason === 'exploration')?.probability).toBeCloseTo(5 / 405);
+  });
+
+  it('refuses duplicate candidates and a bad capacity', () => {
+    expect(() => selectForInspection(candidates('a:1 a:2'), { capacity: 1, seed: 'x' })).toThrow(/appears twice/);
+    expect(() => selectForInspection([], { capacity: -1, seed: 'x' })).toThrow(/capacity/);
+    expect(() => selectForInspection([], { capacity: 1, explorationShare: 2, seed: 'x' })).toThrow(/share/);
+  });
+
+  it('seededRandom stays in [0, 1) and depends on the seed', () => {
+    const a = seededRandom('a');
+    const b = seededRandom('b');
+    const xs = Array.from({ length: 1000 }, () => a());
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(a()).not.toBe(b());
+  });
+});
