@@ -24,6 +24,7 @@ const schema = z.object({
     .default('BEANR'),
   TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   TANDEM_INGEST_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  TANDEM_INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2000),
 });
 
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   agency: { code: string; name: string; ports: string[] };
   sessionHours: number;
   ingestMaxBytes: number;
+  /** Records stored per transaction during ingest. */
+  ingestBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -62,5 +65,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     agency: { code: e.TANDEM_AGENCY_CODE, name: e.TANDEM_AGENCY_NAME, ports: e.TANDEM_PORTS.split(',') },
     sessionHours: e.TANDEM_SESSION_HOURS,
     ingestMaxBytes: e.TANDEM_INGEST_MAX_BYTES,
+    ingestBatchSize: e.TANDEM_INGEST_BATCH_SIZE,
   };
 }

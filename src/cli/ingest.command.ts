@@ -13,13 +13,14 @@ export function registerIngestCommands(program: Command): void {
     .option('--json', 'print the summary as one JSON object')
     .option('--actor <name>', 'who is recorded in the audit log as having ingested', 'cli')
     .action((files: string[], opts: { json?: boolean; actor: string }) =>
-      withDatabase(async ({ database }) => {
+      withDatabase(async ({ config, database }) => {
         const summaries: FileSummary[] = [];
         let failed = 0;
         for (const file of files) {
           try {
             const s = await ingestFile(database, file, {
               actor: opts.actor,
+              batchSize: config.ingestBatchSize,
               onProgress: (p) =>
                 progress(
                   `${p.file}: ${mb(p.bytesRead)}/${mb(p.bytesTotal)} MB, ${p.counts.accepted} accepted, ` +
