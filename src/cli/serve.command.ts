@@ -10,13 +10,13 @@ import type { Command } from 'commander';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { startServer } from '../api/serve.ts';
 import { type Config, loadConfig } from '../config.ts';
+import type { Database } from '../db/index.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { type DemoFeed, startDemoFeed } from '../demo/live-feed.ts';
-import type { Database } from '../db/index.ts';
-import { startFederationWorker } from '../federation/index.ts';
-import { startRiskWorker } from '../risk/index.ts';
 import { isTandemError } from '../errors.ts';
+import { startFederationWorker } from '../federation/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { DEFAULT_PROFILES, RiskProfileService, startRiskWorker, WorklistService } from '../risk/index.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
 
 async function openMigrated(config: Config) {
@@ -81,6 +81,7 @@ export function registerServeCommands(program: Command): void {
         );
         const database = await openMigrated(config);
         const credentials = await ensureDemoUsers(database, config, logger);
+        await ensureDemoTargeting(database, Number(opts.scale));
         let feed: DemoFeed | undefined;
         const workers = startWorkers(database, config, logger);
         // On Ctrl-C: stop feeding and the workers, then the server closes the database.
@@ -125,6 +126,24 @@ function startWorkers(database: Database, config: Config, logger: Logger) {
       for (const w of running) await w.stop();
     },
   };
+}
+
+/**
+ * So that the demo's worklists are not empty: the default risk profiles, and a scanner capacity
+ * of about 5 % of each port's simulated daily arrivals, unless already set.
+ */
+async function ensureDemoTargeting(database: Database, scale: number): Promise<void> {
+  const profiles = new RiskProfileService(database.db);
+  if ((await profiles.list()).length === 0) {
+    for (const p of DEFAULT_PROFILES)
+      await profiles.create('demo-setup', { ...p, reason: 'demo default profile' });
+  }
+  const worklist = new WorklistService(database);
+  const set = new Set((await worklist.capacities()).items.map((c) => c.port));
+  const perPort = Math.max(5, Math.round(20_000 * scale * 0.05));
+  for (const port of ['BEANR', 'NLRTM']) {
+    if (!set.has(port)) await worklist.setCapacity(port, perPort, 'demo-setup');
+  }
 }
 
 function withPort(config: Config, port: string | undefined): Config {

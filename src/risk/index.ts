@@ -1,5 +1,7 @@
+export { assessConsignments, assessPortDay, selectPortDay } from './assessment.service.ts';
+export { type RiskWorker, startRiskWorker } from './assessment.worker.ts';
+export { DEFAULT_PROFILES } from './profiles.seed.ts';
+export { RiskProfileService } from './profiles.service.ts';
 export { riskRoutes } from './risk.routes.ts';
+export { type SelectionCandidate, type SelectionResult, selectForInspection } from './selection.ts';
 export { WorklistService } from './worklist.service.ts';
-export { startRiskWorker, type RiskWorker } from './assessment.worker.ts';
-export { assessPortDay, assessConsignments, selectPortDay } from './assessment.service.ts';
-export { selectForInspection, type SelectionCandidate, type SelectionResult } from './selection.ts';
