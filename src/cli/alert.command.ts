@@ -3,31 +3,13 @@
  * approve a held share, list, and the correlation hits of partner alerts.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { errors } from '../errors.ts';
 import { type Alert, alertContentSchema, alertPatchSchema } from '../intel/alert.ts';
 import { type AlertChange, AlertService } from '../intel/alerts.service.ts';
-import { type CommandContext, withDatabase } from './context.ts';
+import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** Parses with the schema; a failure becomes one readable sentence per problem. */
-function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
-  throw errors.validation(problems.join('; '), { problems });
-}
-
-function cliActor(): string {
-  return `cli:${os.userInfo().username}`;
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
 
 function alertsOf({ database, config }: CommandContext): AlertService {
   return new AlertService(database.db, config.agency.code);

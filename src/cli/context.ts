@@ -2,9 +2,12 @@
  * What every command needs: the config, a logger, and the database opened and migrated. Errors
  * are printed as one plain sentence that says what to do, never as a stack trace.
  */
+
+import os from 'node:os';
+import type { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/index.ts';
-import { isTandemError } from '../errors.ts';
+import { errors, isTandemError } from '../errors.ts';
 
 export interface CommandContext {
   config: Config;
@@ -57,4 +60,21 @@ export function progress(line: string): void {
 
 export function progressDone(): void {
   if (process.stderr.isTTY) process.stderr.write('\n');
+}
+
+/** Who the audit log names for a command run at this terminal. */
+export function cliActor(): string {
+  return `cli:${os.userInfo().username}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Parses command-line input with the schema; a failure becomes one readable sentence per problem. */
+export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
+  throw errors.validation(problems.join('; '), { problems });
 }

@@ -4,31 +4,13 @@
  * Changes are audited with the operating-system user as the actor (`cli:<login>`).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { errors } from '../errors.ts';
 import { FederationService } from '../federation/federation.service.ts';
 import { loadOrCreateIdentity } from '../federation/identity.ts';
 import { objectTypeSchema, type PartnerPolicy, partnerPolicySchema } from '../federation/sharing.ts';
 import { registerAlertCommands } from './alert.command.ts';
-import { type CommandContext, withDatabase } from './context.ts';
-
-/** Parses with the schema; a failure becomes one readable sentence per problem. */
-function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
-  throw errors.validation(problems.join('; '), { problems });
-}
-
-function cliActor(): string {
-  return `cli:${os.userInfo().username}`;
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
+import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
 
 export function federationOf({ database, config }: CommandContext): FederationService {
   return new FederationService(database.db, loadOrCreateIdentity(config.dataDir, config.agency));

@@ -1,21 +1,8 @@
-/**
- * `tandem profile ...`: risk profiles from the command line. Changes are audited with the
- * operating-system user as the actor (`cli:<login>`), like the other administrative commands.
- */
-import os from 'node:os';
 import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { DEFAULT_PROFILES } from '../risk/profiles.seed.ts';
 import { type ProfileChange, type ProfileView, RiskProfileService } from '../risk/profiles.service.ts';
-import { withDatabase } from './context.ts';
-
-function cliActor(): string {
-  return `cli:${os.userInfo().username}`;
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
+import { cliActor, printJson, withDatabase } from './context.ts';
 
 function profileId(id: string): number {
   const n = Number(id);

@@ -1,21 +1,11 @@
-/**
- * `tandem user ...` and `tandem token ...`: accounts from the command line, for the first
- * administrator and for operators on the server. Changes are audited with the operating-system
- * user as the actor (`cli:<login>`).
- */
-import os from 'node:os';
 import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { AccountsService, generatePassword } from '../accounts/accounts.service.ts';
 import { permissions, roles } from '../accounts/permissions.ts';
 import { errors } from '../errors.ts';
-import { type CommandContext, withDatabase } from './context.ts';
+import { type CommandContext, cliActor, printJson, withDatabase } from './context.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-function cliActor(): string {
-  return `cli:${os.userInfo().username}`;
-}
 
 function accountsOf({ database, config }: CommandContext): AccountsService {
   return new AccountsService(database.db, { sessionHours: config.sessionHours });
@@ -34,10 +24,6 @@ async function newPassword(fromStdin: boolean): Promise<{ password: string; gene
   const fromEnv = process.env.TANDEM_NEW_PASSWORD;
   if (fromEnv) return { password: fromEnv, generated: false };
   return { password: generatePassword(), generated: true };
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function registerUserCommands(program: Command): void {
