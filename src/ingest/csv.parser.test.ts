@@ -1,31 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chunksOf, itemLines, parseAll } from '../../test/support/parsers.ts';
 import { boundRecords, parseCsv, sniffSeparator } from './csv.parser.ts';
-import type { IngestItem } from './records.ts';
 
-async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
-async function parse(input: string | Uint8Array, chunkSize = 64 * 1024): Promise<IngestItem[]> {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const items: IngestItem[] = [];
-  for await (const item of parseCsv(chunksOf(bytes, chunkSize), { fileName: 'test.csv' })) items.push(item);
-  return items;
-}
-
-function summary(items: IngestItem[]): string[] {
-  return items.map((item) => {
-    switch (item.kind) {
-      case 'rejection':
-        return `rejection ${item.rejection.position} ${item.rejection.code}${item.rejection.field ? ` ${item.rejection.field}` : ''}`;
-      case 'warning':
-        return `warning ${item.warning.position} ${item.warning.code}`;
-      default:
-        return `${item.kind} ${item.ref.position}`;
-    }
-  });
-}
+const parse = (input: string | Uint8Array, chunkSize?: number) =>
+  parseAll(parseCsv, input, 'test.csv', chunkSize);
+const summary = itemLines;
 
 const eventHeader =
   'container_number,event_type,occurred_at,place_locode,place_detail,seals,full_empty,haulier,vessel_imo,vessel_name,voyage,verified_gross_mass_kg,status_code';

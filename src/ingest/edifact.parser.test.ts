@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chunksOf } from '../../test/support/parsers.ts';
 import { requireSharedData } from '../../test/support/shared-data.ts';
 import { itemFromProblem, parseEdifact } from './edifact.parser.ts';
 import type { IngestItem } from './records.ts';
@@ -9,11 +10,6 @@ async function collect(input: AsyncIterable<Uint8Array>): Promise<IngestItem[]> 
   const items: IngestItem[] = [];
   for await (const item of parseEdifact(input, { fileName: 'test.edi' })) items.push(item);
   return items;
-}
-
-async function* chunksOf(text: string | Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : text;
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
 function summary(items: IngestItem[]): string[] {

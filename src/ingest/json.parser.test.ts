@@ -1,33 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chunksOf, itemLines, parseAll } from '../../test/support/parsers.ts';
 import { parseJson } from './json.parser.ts';
 import { JsonRecordSplitter } from './json-scanner.ts';
-import type { IngestItem } from './records.ts';
 
-async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
-
-async function parse(input: string | Uint8Array, chunkSize = 64 * 1024): Promise<IngestItem[]> {
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-  const items: IngestItem[] = [];
-  for await (const item of parseJson(chunksOf(bytes, chunkSize), { fileName: 'test.json' })) items.push(item);
-  return items;
-}
-
-/** One line per item: kind, position and the essentials, for table comparisons. */
-function summary(items: IngestItem[]): string[] {
-  return items.map((item) => {
-    switch (item.kind) {
-      case 'rejection':
-        return `rejection ${item.rejection.position} ${item.rejection.code}${item.rejection.field ? ` ${item.rejection.field}` : ''}`;
-      case 'warning':
-        return `warning ${item.warning.position} ${item.warning.code}`;
-      default:
-        return `${item.kind} ${item.ref.position}`;
-    }
-  });
-}
+const parse = (input: string | Uint8Array, chunkSize?: number) =>
+  parseAll(parseJson, input, 'test.json', chunkSize);
+const summary = itemLines;
 
 const event = {
   type: 'container_event',

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chunksOf } from '../../../test/support/parsers.ts';
 import { type TokenizerItem, tokenize, tokenizeString } from './tokenizer.ts';
 import type { Segment, SyntaxProblem } from './types.ts';
 import { formatSegment, formatUna } from './writer.ts';
@@ -11,10 +12,6 @@ const problemsOf = (items: Iterable<TokenizerItem>): SyntaxProblem[] =>
 
 /** Compact view: TAG+a:b+c with elements joined, for readable tables. */
 const show = (s: Segment): string => [s.tag, ...s.elements.map((e) => e.join(':'))].join('+');
-
-async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-}
 
 async function collect(iterable: AsyncIterable<TokenizerItem>): Promise<TokenizerItem[]> {
   const out: TokenizerItem[] = [];
