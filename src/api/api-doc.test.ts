@@ -4,15 +4,13 @@ import { freshDatabase } from '../../test/support/databases.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { withGeneratedTables } from './api-doc.ts';
-import { capabilityRoutes, createServices } from './capabilities.ts';
-import { buildServer } from './server.ts';
+import { assembleServer } from './serve.ts';
 
 it('docs/api.md lists every permission of every role and every route with its permission', async () => {
   const config = loadConfig({ TANDEM_LOG_LEVEL: 'silent' });
   const logger = createLogger('silent');
   const database = await freshDatabase('embedded');
-  const services = createServices({ config, database, logger });
-  const app = buildServer({ config, database, logger, services, routes: capabilityRoutes(services, { config, database, logger }) });
+  const { app } = assembleServer(config, database, logger);
   await app.ready();
   const doc = fs.readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
   const expected = withGeneratedTables(doc, app.routeCatalogue);

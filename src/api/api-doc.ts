@@ -13,7 +13,8 @@ export const END = '<!-- end of generated table -->';
 export function rolesTable(): string {
   const head = `| permission | allows | ${roles.join(' | ')} |\n| --- | --- |${roles.map(() => ' :-: |').join('')}`;
   const rows = permissions.map(
-    (p) => `| \`${p}\` | ${permissionCatalogue[p]} |${roles.map((r) => (rolePermissions[r].includes(p) ? ' ✓ |' : ' |')).join('')}`,
+    (p) =>
+      `| \`${p}\` | ${permissionCatalogue[p]} |${roles.map((r) => (rolePermissions[r].includes(p) ? ' ✓ |' : ' |')).join('')}`,
   );
   return [head, ...rows].join('\n');
 }
@@ -21,7 +22,10 @@ export function rolesTable(): string {
 export function routesTable(routes: readonly RouteRecord[]): string {
   const rows = routes
     .filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/docs'))
-    .map((r) => `| \`${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}\` | ${r.permission.includes(':') ? `\`${r.permission}\`` : r.permission} |`);
+    .map(
+      (r) =>
+        `| \`${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}\` | ${r.permission.includes(':') ? `\`${r.permission}\`` : r.permission} |`,
+    );
   return ['| route | permission |', '| --- | --- |', ...rows].join('\n');
 }
 

@@ -8,9 +8,9 @@ import { accountsRoutes } from '../accounts/accounts.routes.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/index.ts';
+import { FederationService, federationRoutes, loadOrCreateIdentity } from '../federation/index.ts';
 import { CargoService } from '../ingest/cargo.service.ts';
 import { ingestRoutes } from '../ingest/ingest.routes.ts';
-import { federationRoutes, FederationService, loadOrCreateIdentity } from '../federation/index.ts';
 import { AlertService, alertRoutes } from '../intel/index.ts';
 import type { Logger } from '../logger.ts';
 import { riskRoutes, WorklistService } from '../risk/index.ts';
@@ -36,7 +36,11 @@ export interface ServiceContext {
 export function createServices({ config, database, logger }: ServiceContext): Services {
   return {
     alerts: new AlertService(database.db, config.agency.code),
-    federation: new FederationService(database.db, loadOrCreateIdentity(config.dataDir, config.agency), logger),
+    federation: new FederationService(
+      database.db,
+      loadOrCreateIdentity(config.dataDir, config.agency),
+      logger,
+    ),
     accounts: new AccountsService(database.db, { sessionHours: config.sessionHours, logger }),
     // Uploads are spooled to disk before ingest so that a large file never sits in memory.
     cargo: new CargoService(database, path.join(config.dataDir, 'uploads')),
@@ -47,5 +51,12 @@ export function createServices({ config, database, logger }: ServiceContext): Se
 
 /** Every capability's routes, in the order they appear in the OpenAPI document. */
 export function capabilityRoutes(services: Services, _context: ServiceContext): RouteModule[] {
-  return [accountsRoutes(services.accounts), ingestRoutes(services.cargo), riskRoutes(services.worklist), profileRoutes(services.profiles), alertRoutes(services.alerts), federationRoutes(services.federation)];
+  return [
+    accountsRoutes(services.accounts),
+    ingestRoutes(services.cargo),
+    riskRoutes(services.worklist),
+    profileRoutes(services.profiles),
+    alertRoutes(services.alerts),
+    federationRoutes(services.federation),
+  ];
 }

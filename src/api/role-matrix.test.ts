@@ -4,6 +4,7 @@
  * read from the server itself, so a capability added in capabilities.ts is covered without
  * touching this test. The same holds for API tokens and their scopes.
  */
+
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,8 +13,9 @@ import { permissions, rolePermissions, roles } from '../accounts/permissions.ts'
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import type { RouteRecord } from './access.ts';
-import { capabilityRoutes, createServices, type Services } from './capabilities.ts';
-import { buildServer } from './server.ts';
+import type { Services } from './capabilities.ts';
+import { assembleServer } from './serve.ts';
+import type { buildServer } from './server.ts';
 
 const config = loadConfig({
   // Uploads spool under the data folder: keep them out of the working tree.
@@ -31,14 +33,7 @@ describeEachDatabase('role matrix', (ctx) => {
 
   beforeAll(async () => {
     const { database } = ctx;
-    services = createServices({ config, database, logger });
-    app = buildServer({
-      config,
-      database,
-      logger,
-      services,
-      routes: capabilityRoutes(services, { config, database, logger }),
-    });
+    ({ app, services } = assembleServer(config, database, logger));
     await app.ready();
     guarded = app.routeCatalogue.filter((r) => r.permission !== 'public');
     for (const role of roles)

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
-import { capabilityRoutes, createServices } from './capabilities.ts';
+import { capabilityRoutes, createServices, type Services } from './capabilities.ts';
 import type { RouteModule } from './route-kit.ts';
 import { buildServer } from './server.ts';
 
@@ -17,6 +17,28 @@ export interface RunningServer {
   url: string;
   /** Closes the server, then the database; safe to call more than once. */
   close(): Promise<void>;
+}
+
+/**
+ * The whole application on a database, not yet listening: every capability's services and
+ * routes (or the given route modules). `startServer`, the tests and the docs script build it
+ * this one way.
+ */
+export function assembleServer(
+  config: Config,
+  database: Database,
+  logger: Logger,
+  routes?: (services: Services) => readonly RouteModule[],
+): { app: FastifyInstance; services: Services } {
+  const services = createServices({ config, database, logger });
+  const app = buildServer({
+    config,
+    database,
+    logger,
+    services,
+    routes: routes ? routes(services) : capabilityRoutes(services, { config, database, logger }),
+  });
+  return { app, services };
 }
 
 /** Gives in-flight requests this long to finish before the process exits anyway. */
@@ -34,14 +56,7 @@ export async function startServer(
   /** Runs before the server closes the database (stop background workers here). */
   beforeClose?: () => Promise<void>,
 ): Promise<RunningServer> {
-  const services = createServices({ config, database, logger });
-  const app = buildServer({
-    config,
-    database,
-    logger,
-    services,
-    routes: routes ?? capabilityRoutes(services, { config, database, logger }),
-  });
+  const { app } = assembleServer(config, database, logger, routes ? () => routes : undefined);
   const url = await app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: database.kind }, 'Tandem API listening');
 

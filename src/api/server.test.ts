@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { describeEachDatabase, freshDatabase } from '../../test/support/databases.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { capabilityRoutes, createServices } from './capabilities.ts';
+import { capabilityRoutes } from './capabilities.ts';
 import { route, routeModule } from './route-kit.ts';
-import { buildServer } from './server.ts';
+import { assembleServer } from './serve.ts';
+import type { buildServer } from './server.ts';
 
 const config = loadConfig({
   TANDEM_DATA_DIR: path.join(os.tmpdir(), 'tandem-api-test'),
@@ -36,14 +37,12 @@ describeEachDatabase('HTTP server', (ctx) => {
 
   beforeAll(async () => {
     const { database } = ctx;
-    const services = createServices({ config, database, logger });
-    app = buildServer({
-      config,
-      database,
-      logger,
-      services,
-      routes: [...capabilityRoutes(services, { config, database, logger }), echoModule],
-    });
+    const assembled = assembleServer(config, database, logger, (services) => [
+      ...capabilityRoutes(services, { config, database, logger }),
+      echoModule,
+    ]);
+    app = assembled.app;
+    const services = assembled.services;
     await app.ready();
     await services.accounts.createUser('test', { username: 'admin', roles: ['administrator'], password });
     await services.accounts.createUser('test', {
@@ -272,13 +271,7 @@ describeEachDatabase('HTTP server', (ctx) => {
 describe('HTTP server without a database', () => {
   it('answers 503 on /ready when the database is down', async () => {
     const database = await freshDatabase('embedded');
-    const app = buildServer({
-      config,
-      database,
-      logger,
-      services: createServices({ config, database, logger }),
-      routes: [],
-    });
+    const { app } = assembleServer(config, database, logger, () => []);
     await app.ready();
     await database.close();
     // Stopping the engine itself makes every query fail, as a lost server does.
@@ -291,13 +284,7 @@ describe('HTTP server without a database', () => {
 
   it('refuses to start with a route that declares no permission', async () => {
     const database = await freshDatabase('embedded');
-    const app = buildServer({
-      config,
-      database,
-      logger,
-      services: createServices({ config, database, logger }),
-      routes: [],
-    });
+    const { app } = assembleServer(config, database, logger, () => []);
     expect(() => app.get('/v1/forgotten', async () => 'open to all')).toThrow(
       /GET \/v1\/forgotten declares no permission/,
     );

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunksOf, itemLines, parseAll } from '../../test/support/parsers.ts';
+import { itemLines, parseAll } from '../../test/support/parsers.ts';
 import { parseJson } from './json.parser.ts';
 import { JsonRecordSplitter } from './json-scanner.ts';
 

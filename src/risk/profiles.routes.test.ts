@@ -2,8 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
-import { capabilityRoutes, createServices } from '../api/capabilities.ts';
-import { buildServer } from '../api/server.ts';
+import { assembleServer } from '../api/serve.ts';
+import type { buildServer } from '../api/server.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 
@@ -19,14 +19,9 @@ describeEachDatabase('risk profile routes', (ctx) => {
 
   beforeAll(async () => {
     const { database } = ctx;
-    const services = createServices({ config, database, logger });
-    app = buildServer({
-      config,
-      database,
-      logger,
-      services,
-      routes: capabilityRoutes(services, { config, database, logger }),
-    });
+    const assembled = assembleServer(config, database, logger);
+    app = assembled.app;
+    const services = assembled.services;
     await app.ready();
     const { token } = await services.accounts.createToken('test', {
       name: 'analyst machine',
