@@ -27,6 +27,15 @@ export const permissionSchema = z.enum([
   'intel:write',
   'intel:approve',
   'partners:manage',
+  'holds:read',
+  'holds:write',
+  'holds:override',
+  'scanners:manage',
+  'inspections:read',
+  'inspections:write',
+  'seizures:read',
+  'seizures:write',
+  'stats:read',
 ]);
 
 export type Permission = z.infer<typeof permissionSchema>;
@@ -54,7 +63,17 @@ export const permissionCatalogue: Record<Permission, string> = {
   'intel:read': 'read intelligence alerts (local and from partners) and their correlation hits',
   'intel:write': 'create, change and withdraw intelligence alerts',
   'intel:approve': 'approve sharing an alert with partners (four-eyes: not the author)',
-  'partners:manage': 'add partner agencies, set their sharing policies, read this instance\'s federation key',
+  'partners:manage': "add partner agencies, set their sharing policies, read this instance's federation key",
+  'holds:read': 'read holds, the release-gate log, overrides and barrier breaches',
+  'holds:write': 'place a manual hold on a container; acknowledge a barrier breach',
+  'holds:override': 'request or approve the override of a hold (two different officers, each with a reason)',
+  'scanners:manage': 'configure scanners and their capacity per hour',
+  'inspections:read': 'read the scan queues, inspections, their results, readings and attachments',
+  'inspections:write':
+    'work the scan queue: assign, start, complete; record results, readings and attachments',
+  'seizures:read': 'read seizures, evidence items and their chain of custody',
+  'seizures:write': 'record seizures, evidence items, photos and custody transfers',
+  'stats:read': 'read and export statistics on seizures, inspections, hit rates and the barrier',
 };
 
 export function isPermission(value: string): value is Permission {
@@ -93,12 +112,61 @@ const cargoReads: Permission[] = ['consignments:read', 'containers:read'];
 
 /** Which permissions each role grants. Least privilege: a role gets what its work needs. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  targeting_officer: ['ingest:write', ...cargoReads, 'quarantine:read', 'worklist:read', 'assessments:read', 'models:read', 'profiles:read', 'intel:read'],
-  inspector: [...cargoReads, 'worklist:read', 'assessments:read'],
-  analyst: [...cargoReads, 'quarantine:read', 'worklist:read', 'assessments:read', 'models:read', 'models:write', 'profiles:read', 'profiles:write', 'intel:read', 'intel:write'],
-  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage'],
+  targeting_officer: [
+    'ingest:write',
+    ...cargoReads,
+    'quarantine:read',
+    'worklist:read',
+    'assessments:read',
+    'models:read',
+    'profiles:read',
+    'intel:read',
+    'holds:read',
+    'holds:write',
+    'holds:override',
+    'inspections:read',
+    'seizures:read',
+    'stats:read',
+  ],
+  inspector: [
+    ...cargoReads,
+    'worklist:read',
+    'assessments:read',
+    'holds:read',
+    'inspections:read',
+    'inspections:write',
+    'seizures:read',
+    'seizures:write',
+  ],
+  analyst: [
+    ...cargoReads,
+    'quarantine:read',
+    'worklist:read',
+    'assessments:read',
+    'models:read',
+    'models:write',
+    'profiles:read',
+    'profiles:write',
+    'intel:read',
+    'intel:write',
+    'holds:read',
+    'inspections:read',
+    'seizures:read',
+    'stats:read',
+  ],
+  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage', 'stats:read'],
   terminal: ['release:query'],
-  administrator: ['users:manage', 'tokens:manage', 'audit:read', 'ingest:write', 'quarantine:read', 'models:read', 'capacities:manage', 'partners:manage'],
+  administrator: [
+    'users:manage',
+    'tokens:manage',
+    'audit:read',
+    'ingest:write',
+    'quarantine:read',
+    'models:read',
+    'capacities:manage',
+    'partners:manage',
+    'scanners:manage',
+  ],
 };
 
 /** The union of the permissions of the given roles; unknown role names grant nothing. */

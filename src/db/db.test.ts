@@ -45,17 +45,15 @@ describeEachDatabase('database', (ctx) => {
 
   it('chains audit entries and detects an edited past entry', async () => {
     for (let i = 0; i < 3; i++) {
-      await ctx.database.db
-        .transaction()
-        .execute((trx) =>
-          writeAudit(trx, {
-            actor: 'alice',
-            action: 'thing.update',
-            entityType: 'thing',
-            entityId: i,
-            details: { zeta: i, alpha: 'jsonb reorders these keys' },
-          }),
-        );
+      await ctx.database.db.transaction().execute((trx) =>
+        writeAudit(trx, {
+          actor: 'alice',
+          action: 'thing.update',
+          entityType: 'thing',
+          entityId: i,
+          details: { zeta: i, alpha: 'jsonb reorders these keys' },
+        }),
+      );
     }
     expect((await verifyAudit(ctx.database.db)).ok).toBe(true);
     const second = await ctx.database.db

@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { FederationTables } from './tables/federation.ts';
+import type { InspectionTables } from './tables/inspection.ts';
 import type { RiskAssessmentTables } from './tables/risk-assessment.ts';
 import type { RiskProfileTables } from './tables/risk-profiles.ts';
 
@@ -249,4 +250,9 @@ export interface FoundationTables {
 }
 
 /** Every table: the foundation's here, later capabilities' in ./tables/ (one file per migration group). */
-export interface DB extends FoundationTables, RiskProfileTables, RiskAssessmentTables, FederationTables {}
+export interface DB
+  extends FoundationTables,
+    RiskProfileTables,
+    RiskAssessmentTables,
+    FederationTables,
+    InspectionTables {}

@@ -12,21 +12,23 @@
 import type { Kysely } from 'kysely';
 import { emitEvent, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
+import { type HoldPlacement, placeHolds } from '../inspection/index.ts';
 import type { Logger } from '../logger.ts';
-import { composeAssessment, selectionPhrase } from './assessment.ts';
-import { type ProfileEvaluator, activeProfileEvaluator } from './assessment.profiles.ts';
+import { activeProfileEvaluator, type ProfileEvaluator } from './assessment.profiles.ts';
 import {
+  type AssessmentWrite,
+  type CandidateRow,
   candidatesOfDay,
   type DecisionPoint,
   decisionPoints,
   decisionPointsOfDay,
-  scannerCapacity,
   type SelectionWrite,
-  type AssessmentWrite,
+  scannerCapacity,
   upsertAssessments,
   upsertSelectionRun,
   writeSelection,
 } from './assessment.repo.ts';
+import { composeAssessment, selectionPhrase } from './assessment.ts';
 import { championModel } from './model.repo.ts';
 import { scoreView } from './model.ts';
 import { type SelectionCandidate, type SelectionResult, selectForInspection } from './selection.ts';
@@ -88,7 +90,11 @@ export async function assessPortDay(db: Kysely<DB>, port: string, date: string, 
   return summary;
 }
 
-async function assessPoints(db: Kysely<DB>, points: DecisionPoint[], options: AssessOptions): Promise<AssessmentRunSummary> {
+async function assessPoints(
+  db: Kysely<DB>,
+  points: DecisionPoint[],
+  options: AssessOptions,
+): Promise<AssessmentRunSummary> {
   const now = options.now ?? new Date();
   const profiles = options.profiles ?? activeProfileEvaluator(db);
   const model = await championModel(db, options.logger);
@@ -109,7 +115,11 @@ async function assessPoints(db: Kysely<DB>, points: DecisionPoint[], options: As
     for (const [i, view] of views.entries()) {
       const point = pointById.get(view.consignmentId);
       if (!point) continue;
-      const draft = composeAssessment(evaluation.hits[i] ?? [], model ? scoreView(model, view) : null, evaluation.versions);
+      const draft = composeAssessment(
+        evaluation.hits[i] ?? [],
+        model ? scoreView(model, view) : null,
+        evaluation.versions,
+      );
       const date = dayOf(point.arrival);
       writes.push({
         ...draft,
@@ -126,7 +136,8 @@ async function assessPoints(db: Kysely<DB>, points: DecisionPoint[], options: As
     assessed += writes.length;
   }
   const portDays: AssessmentRunSummary['portDays'] = [];
-  for (const day of touched.values()) portDays.push({ ...day, selection: await selectPortDay(db, day.port, day.date, options) });
+  for (const day of touched.values())
+    portDays.push({ ...day, selection: await selectPortDay(db, day.port, day.date, options) });
   return { assessed, portDays };
 }
 
@@ -179,9 +190,28 @@ export async function selectPortDay(
     };
   });
   const summary = summarise(result, byContainer.size);
+  // The hold of each selected container refers to its riskiest assessment of the day.
+  const riskiest = new Map<number, CandidateRow>();
+  for (const r of rows) {
+    const prev = riskiest.get(r.containerId);
+    if (!prev || r.score > prev.score) riskiest.set(r.containerId, r);
+  }
+  const placements: HoldPlacement[] = result.selected.map((s) => {
+    const row = riskiest.get(Number(s.key))!;
+    return {
+      containerId: row.containerId,
+      assessmentId: row.id,
+      reason: s.reason,
+      probability: s.probability,
+      score: row.score,
+      text: `${selectionPhrase(s.reason, { probability: s.probability, overCapacity: overflow.has(s.key) })}; ${explanationOf(row.reason)}`,
+    };
+  });
   await db.transaction().execute(async (trx) => {
     await writeSelection(trx, updates);
     await upsertSelectionRun(trx, { port, date, seed, ...summary });
+    // In the same transaction: a selected container is never without its hold.
+    await placeHolds(trx, port, date, placements, 'risk-worker');
     await writeAudit(trx, {
       actor: 'risk-worker',
       action: 'selection.run',
@@ -224,4 +254,3 @@ function explanationOf(reason: string): string {
   const at = reason.indexOf('score ');
   return at >= 0 ? reason.slice(at) : reason;
 }
-

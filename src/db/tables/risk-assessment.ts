@@ -78,6 +78,8 @@ export interface InspectionOutcomesTable {
   selection_probability: ColumnType<number, number | undefined, number>;
   source: string;
   created_at: Timestamp;
+  /** Set by migration 0005: the hold whose inspections gave this outcome. */
+  hold_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RiskAssessmentTables {

@@ -1,0 +1,210 @@
+/**
+ * The spine of the barrier: placing holds (in the selection's own transaction, so a selected
+ * container is never without its hold), adding a required inspection, settling a hold when its
+ * required inspections are complete, and the labelled outcome a settled hold leaves for model
+ * training. Every change is audited and announced in the same transaction.
+ *
+ * Holds are sticky: a later selection run that no longer picks a container does not lift its
+ * hold. Only completed inspections or a two-officer override do.
+ */
+import { sql, type Transaction } from 'kysely';
+import { emitEvent, writeAudit } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
+import type { HoldSource, InspectionType } from '../db/tables/inspection.ts';
+
+type Trx = Transaction<DB>;
+
+export type SelectionReasonCode = 'mandatory_profile' | 'risk' | 'exploration' | 'manual';
+
+/** Hours a discharged import box usually waits before pick-up; the deadline when no departure is known. */
+export const DEFAULT_DWELL_HOURS = 72;
+
+/**
+ * Required inspections by selection reason: a mandatory profile hit (an "always select" rule
+ * written for a known method) is scanned and opened; every other selection is scanned, and a scan
+ * anomaly refers the box to a physical inspection (`addRequirement`).
+ */
+export function requiredInspections(reason: SelectionReasonCode): InspectionType[] {
+  return reason === 'mandatory_profile' ? ['scan', 'physical'] : ['scan'];
+}
+
+export interface HoldPlacement {
+  containerId: number;
+  assessmentId: number | null;
+  reason: SelectionReasonCode;
+  probability: number;
+  score: number | null;
+  /** Plain-words reason kept on the hold (for officers; never shown to terminals). */
+  text: string;
+}
+
+/**
+ * Places a hold on each selected container of a port-day that has none for that day yet, with a
+ * queued inspection per required kind. Returns the ids of the holds placed.
+ */
+export async function placeHolds(
+  trx: Trx,
+  port: string,
+  date: string,
+  placements: readonly HoldPlacement[],
+  actor: string,
+  source: HoldSource = 'selection',
+): Promise<number[]> {
+  const placed: number[] = [];
+  for (let i = 0; i < placements.length; i += 500) {
+    const part = placements.slice(i, i + 500);
+    const rows = await sql<{
+      id: number;
+      container_id: number;
+      container_number: string;
+      required: InspectionType[];
+      score: number | null;
+      deadline: Date | null;
+    }>`
+      insert into holds (hold_key, container_id, container_number, port_locode, decision_date, assessment_id, source,
+                         selection_reason, selection_probability, score, required, reason, deadline, placed_by)
+      select p.container_id || ' ' || ${port} || ' ' || ${date}, p.container_id, k.container_number, ${port}, ${date}::date,
+             p.assessment_id, ${source}, p.reason, p.probability, p.score,
+             case when p.reason = 'mandatory_profile' then array['scan', 'physical'] else array['scan'] end,
+             p.text,
+             coalesce(pc.etd, a.decision_at + make_interval(hours => ${DEFAULT_DWELL_HOURS})),
+             ${actor}
+        from unnest(${part.map((p) => p.containerId)}::bigint[], ${part.map((p) => p.assessmentId)}::bigint[],
+                    ${part.map((p) => p.reason)}::text[], ${part.map((p) => p.probability)}::float8[],
+                    ${part.map((p) => p.score)}::float8[], ${part.map((p) => p.text)}::text[])
+             as p(container_id, assessment_id, reason, probability, score, text)
+        join containers k on k.id = p.container_id
+        left join assessments a on a.id = p.assessment_id
+        left join consignments c on c.id = a.consignment_id
+        left join port_calls pc on pc.id = c.port_call_id
+       where not exists (select 1 from holds h where h.container_id = p.container_id and h.status = 'active')
+      on conflict (hold_key) do nothing
+      returning id, container_id, container_number, required, score, deadline`.execute(trx);
+    for (const h of rows.rows) {
+      await queueInspections(trx, h.id, h.required);
+      await writeAudit(trx, {
+        actor,
+        action: 'hold.placed',
+        entityType: 'hold',
+        entityId: h.id,
+        details: { containerNumber: h.container_number, port, date, required: h.required, source },
+      });
+      await emitEvent(trx, 'hold.placed', {
+        holdId: h.id,
+        containerNumber: h.container_number,
+        port,
+        required: h.required,
+      });
+      placed.push(h.id);
+    }
+  }
+  return placed;
+}
+
+/** Queues one inspection of each kind the hold requires and does not have yet. */
+async function queueInspections(trx: Trx, holdId: number, kinds: readonly InspectionType[]): Promise<void> {
+  await sql`
+    insert into inspections (hold_id, container_id, container_number, port_locode, kind, priority_score, deadline)
+    select h.id, h.container_id, h.container_number, h.port_locode, k.kind, coalesce(h.score, 0), h.deadline
+      from holds h, unnest(${kinds as InspectionType[]}::text[]) as k(kind)
+     where h.id = ${holdId}
+       and not exists (select 1 from inspections i where i.hold_id = h.id and i.kind = k.kind and i.status <> 'cancelled')`.execute(
+    trx,
+  );
+}
+
+/**
+ * Adds a required inspection to an active hold (a scan anomaly refers the box to a physical
+ * inspection) and queues it. Returns false when the hold is not active or already requires it.
+ */
+export async function addRequirement(
+  trx: Trx,
+  holdId: number,
+  kind: InspectionType,
+  actor: string,
+  why: string,
+): Promise<boolean> {
+  const updated = await sql<{ id: number }>`
+    update holds set required = array_append(required, ${kind}::text)
+     where id = ${holdId} and status = 'active' and not (${kind}::text = any(required))
+    returning id`.execute(trx);
+  if (updated.rows.length === 0) return false;
+  await queueInspections(trx, holdId, [kind]);
+  await writeAudit(trx, {
+    actor,
+    action: 'hold.requirement_added',
+    entityType: 'hold',
+    entityId: holdId,
+    reason: why,
+    details: { kind },
+  });
+  return true;
+}
+
+export type SettleResult = 'released' | 'still_held' | 'not_active';
+
+/**
+ * Releases an active hold when every inspection it requires is completed; otherwise leaves it.
+ * Locks the hold row so two inspections finishing at once release it once.
+ */
+export async function settleHold(trx: Trx, holdId: number, actor: string): Promise<SettleResult> {
+  const hold = await trx
+    .selectFrom('holds')
+    .select(['id', 'status', 'required', 'container_number'])
+    .where('id', '=', holdId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!hold || hold.status !== 'active') return 'not_active';
+  const done = await trx
+    .selectFrom('inspections')
+    .select('kind')
+    .where('hold_id', '=', holdId)
+    .where('status', '=', 'completed')
+    .execute();
+  const completed = new Set(done.map((d) => d.kind));
+  if (!hold.required.every((k) => completed.has(k))) return 'still_held';
+  await trx
+    .updateTable('holds')
+    .set({ status: 'released', released_at: new Date(), released_by: actor })
+    .where('id', '=', holdId)
+    .execute();
+  await writeAudit(trx, {
+    actor,
+    action: 'hold.released',
+    entityType: 'hold',
+    entityId: holdId,
+    reason: 'required inspections complete',
+    details: { containerNumber: hold.container_number, required: hold.required },
+  });
+  await emitEvent(trx, 'hold.released', {
+    holdId,
+    containerNumber: hold.container_number,
+    via: 'inspections',
+  });
+  await recordHoldOutcome(trx, holdId);
+  return 'released';
+}
+
+/**
+ * Writes (or rewrites) the labelled outcome of a hold whose inspections are complete: a hit when a
+ * seizure was recorded against the hold, with the hold's selection probability so training can
+ * weight exploration picks. Called when the hold settles and again when a seizure is recorded
+ * later (a laboratory result can turn a clear into a hit). Does nothing for a hold without a
+ * completed inspection.
+ */
+export async function recordHoldOutcome(trx: Trx, holdId: number): Promise<void> {
+  await sql`
+    insert into inspection_outcomes (container_id, consignment_id, assessment_id, inspected_at, kind, hit,
+                                     selection_probability, source, hold_id)
+    select h.container_id, a.consignment_id, h.assessment_id, i.last_completed,
+           case when h.required @> array['physical'] then 'scan_and_physical' else 'scan' end,
+           exists (select 1 from seizures s where s.hold_id = h.id),
+           h.selection_probability, 'inspection:' || coalesce(h.selection_reason, h.source), h.id
+      from holds h
+      left join assessments a on a.id = h.assessment_id
+      cross join lateral (select max(completed_at) as last_completed from inspections
+                           where hold_id = h.id and status = 'completed') i
+     where h.id = ${holdId} and i.last_completed is not null
+    on conflict (hold_id) do update
+       set hit = excluded.hit, kind = excluded.kind, inspected_at = excluded.inspected_at`.execute(trx);
+}
