@@ -25,6 +25,7 @@ const schema = z.object({
   TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   TANDEM_INGEST_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   TANDEM_INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2000),
+  TANDEM_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
 });
 
 export interface Config {
@@ -39,6 +40,8 @@ export interface Config {
   ingestMaxBytes: number;
   /** Records stored per transaction during ingest. */
   ingestBatchSize: number;
+  /** Largest evidence file (scan image, UFF file, document, photo) accepted in one upload. */
+  attachmentMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -66,5 +69,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionHours: e.TANDEM_SESSION_HOURS,
     ingestMaxBytes: e.TANDEM_INGEST_MAX_BYTES,
     ingestBatchSize: e.TANDEM_INGEST_BATCH_SIZE,
+    attachmentMaxBytes: e.TANDEM_ATTACHMENT_MAX_BYTES,
   };
 }

@@ -31,6 +31,8 @@ export const errors = {
     new TandemError('unauthenticated', message, 401),
   forbidden: (permission: string) =>
     new TandemError('forbidden', `this action needs the permission "${permission}"`, 403, { permission }),
+  invalidContainerNumber: (message: string, details?: ErrorDetails) =>
+    new TandemError('invalid_container_number', message, 400, details),
   notFound: (what: string, id: string) => new TandemError('not_found', `${what} ${id} was not found`, 404, { what, id }),
   conflict: (message: string, details?: ErrorDetails) => new TandemError('conflict', message, 409, details),
   payloadTooLarge: (limit: number) =>

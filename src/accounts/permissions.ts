@@ -36,6 +36,7 @@ export const permissionSchema = z.enum([
   'seizures:read',
   'seizures:write',
   'stats:read',
+  'operations:manage',
 ]);
 
 export type Permission = z.infer<typeof permissionSchema>;
@@ -74,6 +75,7 @@ export const permissionCatalogue: Record<Permission, string> = {
   'seizures:read': 'read seizures, evidence items and their chain of custody',
   'seizures:write': 'record seizures, evidence items, photos and custody transfers',
   'stats:read': 'read and export statistics on seizures, inspections, hit rates and the barrier',
+  'operations:manage': 'create and cancel joint operations with partner agencies (shared risk profile, targets)',
 };
 
 export function isPermission(value: string): value is Permission {
@@ -154,7 +156,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'seizures:read',
     'stats:read',
   ],
-  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage', 'stats:read'],
+  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage', 'stats:read', 'operations:manage'],
   terminal: ['release:query'],
   administrator: [
     'users:manage',

@@ -11,20 +11,57 @@ import type { Database } from '../db/index.ts';
 import { FederationService, federationRoutes, loadOrCreateIdentity } from '../federation/index.ts';
 import { CargoService } from '../ingest/cargo.service.ts';
 import { ingestRoutes } from '../ingest/ingest.routes.ts';
+import {
+  AttachmentService,
+  BreachService,
+  breachRoutes,
+  HoldsService,
+  holdRoutes,
+  InspectionService,
+  inspectionRoutes,
+  ReadingService,
+  ReleaseGate,
+  releaseGateRoutes,
+  ScannerService,
+  SeizureService,
+  seizureRoutes,
+} from '../inspection/index.ts';
+import { feedbackRoutes } from '../intel/feedback.routes.ts';
+import { JointOperationService } from '../intel/joint-operations.ts';
+import { jointOperationRoutes } from '../intel/joint-operations.routes.ts';
+import { JointStatsService } from '../intel/joint-stats.ts';
+import { jointStatsRoutes } from '../intel/joint-stats.routes.ts';
+import { MoReportService } from '../intel/mo-reports.ts';
+import { moReportRoutes } from '../intel/mo-reports.routes.ts';
+import { FeedbackService } from '../intel/feedback.ts';
 import { AlertService, alertRoutes } from '../intel/index.ts';
 import type { Logger } from '../logger.ts';
 import { riskRoutes, WorklistService } from '../risk/index.ts';
 import { profileRoutes } from '../risk/profiles.routes.ts';
 import { RiskProfileService } from '../risk/profiles.service.ts';
+import { StatsService, statsRoutes } from '../stats/index.ts';
 import type { RouteModule } from './route-kit.ts';
 
 export interface Services {
   alerts: AlertService;
+  feedback: FeedbackService;
+  moReports: MoReportService;
+  jointStats: JointStatsService;
+  jointOperations: JointOperationService;
   federation: FederationService;
   accounts: AccountsService;
   cargo: CargoService;
   worklist: WorklistService;
   profiles: RiskProfileService;
+  seizures: SeizureService;
+  scanners: ScannerService;
+  inspections: InspectionService;
+  readings: ReadingService;
+  attachments: AttachmentService;
+  stats: StatsService;
+  releaseGate: ReleaseGate;
+  holds: HoldsService;
+  breaches: BreachService;
 }
 
 export interface ServiceContext {
@@ -36,6 +73,10 @@ export interface ServiceContext {
 export function createServices({ config, database, logger }: ServiceContext): Services {
   return {
     alerts: new AlertService(database.db, config.agency.code),
+    feedback: new FeedbackService(database.db),
+    moReports: new MoReportService(database.db, config.agency.code),
+    jointStats: new JointStatsService(database.db, config.agency.code),
+    jointOperations: new JointOperationService(database.db, config.agency.code),
     federation: new FederationService(
       database.db,
       loadOrCreateIdentity(config.dataDir, config.agency),
@@ -46,6 +87,15 @@ export function createServices({ config, database, logger }: ServiceContext): Se
     cargo: new CargoService(database, path.join(config.dataDir, 'uploads')),
     worklist: new WorklistService(database),
     profiles: new RiskProfileService(database.db),
+    seizures: new SeizureService(database.db),
+    scanners: new ScannerService(database.db),
+    inspections: new InspectionService(database.db),
+    readings: new ReadingService(database.db),
+    attachments: new AttachmentService(database.db),
+    stats: new StatsService(database.db),
+    releaseGate: new ReleaseGate(database.db),
+    holds: new HoldsService(database.db, config.agency.ports),
+    breaches: new BreachService(database.db),
   };
 }
 
@@ -57,6 +107,16 @@ export function capabilityRoutes(services: Services, _context: ServiceContext): 
     riskRoutes(services.worklist),
     profileRoutes(services.profiles),
     alertRoutes(services.alerts),
+    feedbackRoutes(services.feedback),
+    moReportRoutes(services.moReports),
+    jointStatsRoutes(services.jointStats),
+    jointOperationRoutes(services.jointOperations),
     federationRoutes(services.federation),
+    releaseGateRoutes(services.releaseGate),
+    holdRoutes(services.holds),
+    breachRoutes(services.breaches),
+    inspectionRoutes(services, { attachmentMaxBytes: _context.config.attachmentMaxBytes }),
+    seizureRoutes(services.seizures, { photoMaxBytes: _context.config.attachmentMaxBytes }),
+    statsRoutes(services.stats),
   ];
 }

@@ -17,6 +17,17 @@
  *     ]);
  *   }
  *
+ * Files go both ways: `.bytesBody({ maxBytes, mediaTypes })` hands the handler the whole body as
+ * bytes (for evidence files and photos, which are checked and hashed whole; limited per route), and
+ * a handler that returns `fileAnswer(bytes, mediaType, fileName)` answers those bytes instead of
+ * JSON (attachment contents, CSV and XLSX exports).
+ *
+ *       route('POST', '/v1/inspections/:id/attachments', 'inspections:write')
+ *         .bytesBody({ maxBytes: config.attachmentMaxBytes, mediaTypes: ['application/octet-stream', 'image/*'] })
+ *         .handle(({ body }) => attachments.add(body.bytes, body.contentType)),
+ *       route('GET', '/v1/attachments/:id/content', 'inspections:read')
+ *         .handle(async ({ params }) => { const f = await attachments.content(params.id); return fileAnswer(f.bytes, f.mediaType, f.fileName); }),
+ *
  * Query strings arrive as text: use z.coerce.number() and friends in `.query()` schemas. A
  * handler that returns undefined answers 204. Validation failures answer 400
  * `validation_failed` with the zod issues; errors thrown from services are TandemErrors and keep
@@ -58,6 +69,42 @@ export interface RawBody {
   contentType: string;
 }
 
+/** A whole request body as bytes (`.bytesBody()` routes), with the declared media type. */
+export interface BytesBody {
+  bytes: Buffer;
+  /** The media type without parameters, e.g. `image/png`. */
+  contentType: string;
+}
+
+/** What a `.bytesBody()` route accepts: at most `maxBytes` (413 beyond), of these media types (415 otherwise). */
+export interface BytesBodyOptions {
+  maxBytes: number;
+  /** Media types such as `application/pdf`, or a whole family such as `image/*`. */
+  mediaTypes: readonly string[];
+}
+
+/** An answer of bytes instead of JSON: return `fileAnswer(...)` from a handler. */
+export class FileAnswer {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly mediaType: string,
+    /** Offered to the client as the download name (Content-Disposition). */
+    readonly fileName?: string,
+  ) {}
+}
+
+/** Answers the bytes with their media type (and a download name) instead of JSON. */
+export function fileAnswer(bytes: Uint8Array, mediaType: string, fileName?: string): FileAnswer {
+  return new FileAnswer(bytes, mediaType, fileName);
+}
+
+/** Content-type parser matchers of `BytesBodyOptions.mediaTypes` (`image/*` becomes a pattern). */
+export function mediaTypeMatchers(mediaTypes: readonly string[]): (string | RegExp)[] {
+  return mediaTypes.map((t) =>
+    t.endsWith('/*') ? new RegExp(`^${t.slice(0, -2).replace(/[.+]/g, '\\$&')}/[\\w.+-]+`, 'i') : t,
+  );
+}
+
 export interface RouteContext<P, Q, B> {
   /** The caller; reading it on a public route without credentials answers 401. */
   readonly principal: Principal;
@@ -79,6 +126,10 @@ export interface DeclaredRoute {
   readonly url: string;
   readonly permission: RoutePermission;
   readonly rawBody: boolean;
+  /** Set on `.bytesBody()` routes: the server buffers the body, within these limits. */
+  readonly bytesBody?: BytesBodyOptions;
+  /** A JSON body limit in bytes other than the server's default (1 MiB). */
+  readonly bodyLimit?: number;
   readonly status: number;
   /** OpenAPI fragments (JSON Schema from the zod schemas). */
   readonly openapi: {
@@ -107,6 +158,8 @@ interface BuilderState<P, Q, B> {
   permission: RoutePermission;
   status: number;
   rawBody: boolean;
+  bytesBody?: BytesBodyOptions;
+  bodyLimit?: number;
   openapi: DeclaredRoute['openapi'];
   params: Parser<P>;
   query: Parser<Q>;
@@ -170,6 +223,26 @@ export class RouteBuilder<P, Q, B> {
     });
   }
 
+  /**
+   * The whole body as bytes (a Buffer), refused with 413 beyond `maxBytes` and with 415 for
+   * other media types. For files that are checked and hashed whole (evidence, photos); large
+   * streams (manifests) use `rawBody()`.
+   */
+  bytesBody(options: BytesBodyOptions): RouteBuilder<P, Q, BytesBody> {
+    return new RouteBuilder({
+      ...this.state,
+      rawBody: false,
+      bytesBody: options,
+      body: bytesBodyOf,
+      openapi: { ...this.state.openapi, body: { type: 'string', format: 'binary' } },
+    });
+  }
+
+  /** Accepts a JSON body of up to `bytes` (the server's default is 1 MiB). */
+  bodyLimit(bytes: number): RouteBuilder<P, Q, B> {
+    return new RouteBuilder({ ...this.state, bodyLimit: bytes });
+  }
+
   /** Documents the success answer in OpenAPI (the answer is not filtered by it). */
   response(schema: z.ZodType): RouteBuilder<P, Q, B> {
     return new RouteBuilder({
@@ -198,7 +271,12 @@ export class RouteBuilder<P, Q, B> {
           request,
           reply,
         };
-        return handler(ctx);
+        const result = await handler(ctx);
+        if (!(result instanceof FileAnswer)) return result;
+        reply.code(rest.status).type(result.mediaType).header('x-content-type-options', 'nosniff');
+        if (result.fileName !== undefined)
+          reply.header('content-disposition', contentDisposition(result.fileName));
+        return reply.send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
       },
     };
   }
@@ -252,6 +330,19 @@ function rawBodyOf(request: FastifyRequest): RawBody {
     ?.trim()
     .toLowerCase();
   return { stream: request.body, contentType: contentType || 'application/octet-stream' };
+}
+
+function bytesBodyOf(request: FastifyRequest): BytesBody {
+  if (!Buffer.isBuffer(request.body))
+    throw errors.badRequest('the request has no body: send the file as the body');
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return { bytes: request.body, contentType };
+}
+
+/** `attachment; filename="..."` with an ASCII fallback and the exact name in RFC 5987 form. */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, for the OpenAPI document only. */

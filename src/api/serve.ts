@@ -38,6 +38,8 @@ export function assembleServer(
     services,
     routes: routes ? routes(services) : capabilityRoutes(services, { config, database, logger }),
   });
+  // After the requests in flight, before the database closes: commit the gate log still queued.
+  app.addHook('onClose', () => services.releaseGate.close());
   return { app, services };
 }
 

@@ -20,7 +20,14 @@ import type { Logger } from '../logger.ts';
 import { installAccessControl, type RouteRecord } from './access.ts';
 import { capabilityRoutes, type Services } from './capabilities.ts';
 import { installErrorHandling } from './error-handler.ts';
-import { type DeclaredRoute, RAW_BODY_TYPES, type RouteModule, route, routeModule } from './route-kit.ts';
+import {
+  type DeclaredRoute,
+  mediaTypeMatchers,
+  RAW_BODY_TYPES,
+  type RouteModule,
+  route,
+  routeModule,
+} from './route-kit.ts';
 import { SESSION_COOKIE } from './session-cookie.ts';
 
 declare module 'fastify' {
@@ -116,11 +123,27 @@ function healthRoutes(database: Database): RouteModule {
  * body parser hands the request stream on unread, so a 500 MB manifest never sits in memory.
  */
 function registerModule(app: FastifyInstance, module: RouteModule, rawBodyLimit: number): void {
-  const plain = module.routes.filter((r) => !r.rawBody);
+  const plain = module.routes.filter((r) => !r.rawBody && !r.bytesBody);
   const raw = module.routes.filter((r) => r.rawBody);
   app.register(async (scope) => {
     for (const r of plain) addRoute(scope, r);
   });
+  // A bytes-body route gets a scope whose only parser buffers its media types, within its limit.
+  for (const r of module.routes) {
+    const bytes = r.bytesBody;
+    if (!bytes) continue;
+    app.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      for (const matcher of mediaTypeMatchers(bytes.mediaTypes)) {
+        scope.addContentTypeParser(
+          matcher,
+          { parseAs: 'buffer', bodyLimit: bytes.maxBytes },
+          (_request, body, done) => done(null, body),
+        );
+      }
+      addRoute(scope, r, bytes.maxBytes);
+    });
+  }
   if (raw.length === 0) return;
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -142,7 +165,7 @@ function addRoute(scope: FastifyInstance, r: DeclaredRoute, bodyLimit?: number):
     method: r.method,
     url: r.url,
     config: { permission: r.permission },
-    ...(bodyLimit ? { bodyLimit } : {}),
+    ...((bodyLimit ?? r.bodyLimit) ? { bodyLimit: bodyLimit ?? r.bodyLimit } : {}),
     schema: {
       summary,
       tags,

@@ -34,7 +34,7 @@ function yesNo(name: string, value: string | undefined): boolean | undefined {
 }
 
 function policyLine(p: PartnerPolicy): string {
-  return `allow=${p.allow.join(',') || '-'} tlp-max=${p.tlpMax} personal-data=${p.personalData ? 'yes' : 'no'} four-eyes=${p.fourEyes ? 'yes' : 'no'}`;
+  return `allow=${p.allow.join(',') || '-'} tlp-max=${p.tlpMax} personal-data=${p.personalData ? 'yes' : 'no'} four-eyes=${p.fourEyes ? 'yes' : 'no'} statistics=${p.shareStatistics ? 'yes' : 'no'}`;
 }
 
 export function registerFederationCommands(program: Command): void {
@@ -101,8 +101,18 @@ export function registerFederationCommands(program: Command): void {
     )
     .option('--personal-data <yesno>', 'the agreement allows party names and identifiers: yes or no')
     .option('--four-eyes <yesno>', "every share waits for a second person's approval: yes or no")
+    .option('--statistics <yesno>', 'the agreement to exchange aggregated seizure figures: yes or no')
     .action(
-      (code: string, opts: { allow?: string; tlpMax?: string; personalData?: string; fourEyes?: string }) =>
+      (
+        code: string,
+        opts: {
+          allow?: string;
+          tlpMax?: string;
+          personalData?: string;
+          fourEyes?: string;
+          statistics?: string;
+        },
+      ) =>
         withDatabase(async (ctx) => {
           const patch = parseFields(partnerPolicySchema.partial(), {
             ...(opts.allow !== undefined
@@ -113,6 +123,9 @@ export function registerFederationCommands(program: Command): void {
               ? { personalData: yesNo('personal-data', opts.personalData) }
               : {}),
             ...(opts.fourEyes !== undefined ? { fourEyes: yesNo('four-eyes', opts.fourEyes) } : {}),
+            ...(opts.statistics !== undefined
+              ? { shareStatistics: yesNo('statistics', opts.statistics) }
+              : {}),
           });
           const updated = await federationOf(ctx).setPolicy(cliActor(), code, patch);
           process.stdout.write(`${updated.code}: ${policyLine(updated.policy)}\n`);

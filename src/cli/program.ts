@@ -4,13 +4,20 @@
  */
 import { Command } from 'commander';
 import { registerAssessCommands } from './assess.command.ts';
+import { registerCustodyCommands } from './custody.command.ts';
 import { registerDbCommands } from './db.command.ts';
+import { registerHoldCommands } from './hold.command.ts';
 import { registerIngestCommands } from './ingest.command.ts';
+import { registerInspectionCommands } from './inspection.command.ts';
 import { registerModelCommands } from './model.command.ts';
+import { registerMoCommands } from './mo.command.ts';
+import { registerOperationCommands } from './operation.command.ts';
 import { registerFederationCommands } from './partner.command.ts';
 import { registerProfileCommands } from './profile.command.ts';
+import { registerScannerCommands } from './scanner.command.ts';
 import { registerServeCommands } from './serve.command.ts';
 import { registerSimulateCommands } from './simulate.command.ts';
+import { registerStatsCommands } from './stats.command.ts';
 import { registerUserCommands } from './user.command.ts';
 
 export function buildProgram(): Command {
@@ -23,12 +30,19 @@ export function buildProgram(): Command {
 
   registerAssessCommands(program);
   registerDbCommands(program);
+  registerHoldCommands(program);
   registerIngestCommands(program);
+  registerInspectionCommands(program);
+  registerScannerCommands(program);
   registerProfileCommands(program);
   registerModelCommands(program);
   registerFederationCommands(program);
+  registerMoCommands(program);
+  registerOperationCommands(program);
   registerServeCommands(program);
   registerSimulateCommands(program);
+  registerStatsCommands(program);
+  registerCustodyCommands(program);
   registerUserCommands(program);
   return program;
 }

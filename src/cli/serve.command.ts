@@ -1,7 +1,8 @@
 /**
- * `tandem serve` runs the API (and, later, the workers) on the configured database;
- * `tandem demo` does the same on the embedded database and feeds it simulated traffic for both
- * ports through the real ingest, so a new user sees data within a minute or two.
+ * `tandem serve` runs the API and its workers on the configured database; `tandem demo` starts
+ * two federated instances (Belgian and Dutch customs, src/demo/two-instances.ts), each on its own
+ * embedded database fed its port's simulated traffic through the real ingest; `tandem demo
+ * --single` runs one instance fed with both ports, so a new user sees data within a minute or two.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -13,8 +14,10 @@ import { type Config, loadConfig } from '../config.ts';
 import type { Database } from '../db/index.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { type DemoFeed, startDemoFeed } from '../demo/live-feed.ts';
+import { type DemoChildMessage, startTwoInstanceDemo } from '../demo/two-instances.ts';
 import { isTandemError } from '../errors.ts';
 import { startFederationWorker } from '../federation/index.ts';
+import { startBarrierWatch } from '../inspection/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_PROFILES, RiskProfileService, startRiskWorker, WorklistService } from '../risk/index.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
@@ -44,9 +47,14 @@ export function registerServeCommands(program: Command): void {
   program
     .command('demo')
     .description(
-      'run Tandem on the embedded database with simulated traffic for Antwerp-Bruges and Rotterdam',
+      'run two federated instances, Belgian customs (BEANR) and Dutch customs (NLRTM), on embedded databases with simulated traffic',
     )
-    .option('--port <port>', 'listen on this port (default TANDEM_PORT or 8080)')
+    .option('--single', 'one instance fed with the traffic of both ports instead of two federated instances')
+    .option(
+      '--port <port>',
+      'API port (default TANDEM_PORT or 8080); with two instances NL listens on the next one',
+    )
+    .option('--ports <list>', 'with --single: the ports whose simulated traffic is fed', 'BEANR,NLRTM')
     .option('--history-days <n>', 'days of recent history to load first', '30')
     .option(
       '--scale <x>',
@@ -59,68 +67,191 @@ export function registerServeCommands(program: Command): void {
       '20',
     )
     .option('--seed <n>', 'simulation seed', '1')
-    .action(
-      async (opts: {
-        port?: string;
-        historyDays: string;
-        scale: string;
-        liveInterval: string;
-        seed: string;
-      }) => {
-        const config = withPort(loadConfig(), opts.port);
-        if (config.databaseUrl) {
-          process.stderr.write(
-            'tandem: the demo runs on the embedded database; unset DATABASE_URL (or use "tandem serve")\n',
-          );
-          process.exitCode = 1;
-          return;
-        }
-        const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-        process.stdout.write(
-          `Opening the embedded database in ${config.dataDir} (the first start takes a few seconds)...\n`,
+    .action(async (opts: DemoOptions) => {
+      const config = withPort(loadConfig(), opts.port);
+      if (config.databaseUrl) {
+        process.stderr.write(
+          'tandem: the demo runs on the embedded database; unset DATABASE_URL (or use "tandem serve")\n',
         );
-        const database = await openMigrated(config);
-        const credentials = await ensureDemoUsers(database, config, logger);
-        await ensureDemoTargeting(database, Number(opts.scale));
-        let feed: DemoFeed | undefined;
-        const workers = startWorkers(database, config, logger);
-        // On Ctrl-C: stop feeding and the workers, then the server closes the database.
-        const server = await startServer(config, database, logger, undefined, async () => {
-          await feed?.stop();
-          await workers.stop();
-        });
-        process.stdout.write(
-          `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
-            `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
-            `Loading ${opts.historyDays} days of simulated traffic for BEANR and NLRTM through the ingest...\n`,
-        );
-        const started = startDemoFeed(database, {
-          dataDir: config.dataDir,
-          ports: ['BEANR', 'NLRTM'],
-          historyDays: Number(opts.historyDays),
-          scale: Number(opts.scale),
-          seed: Number(opts.seed),
-          liveIntervalMs: Number(opts.liveInterval) * 1000,
-          onProgress: progress,
-          onHistoryLoaded: (s) => {
-            progressDone();
-            process.stdout.write(
-              `History loaded: ${s.files} files ingested. Live traffic continues (one simulated port-day every ${opts.liveInterval} s). Ctrl-C stops.\n`,
-            );
-          },
-        });
-        feed = started;
-        started.history.catch((e: unknown) => reportCommandError(e));
-      },
+        process.exitCode = 1;
+        return;
+      }
+      const numbers = parseDemoNumbers(opts);
+      if (opts.single) await runSingleDemo(config, opts, numbers);
+      else await runTwoInstanceDemo(config, numbers);
+    });
+}
+
+interface DemoOptions {
+  single?: boolean;
+  port?: string;
+  ports: string;
+  historyDays: string;
+  scale: string;
+  liveInterval: string;
+  seed: string;
+}
+
+interface DemoNumbers {
+  historyDays: number;
+  scale: number;
+  liveInterval: number;
+  seed: number;
+}
+
+function parseDemoNumbers(opts: DemoOptions): DemoNumbers {
+  const n = (name: string, raw: string, ok: (x: number) => boolean, expected: string) => {
+    const x = Number(raw);
+    if (!ok(x)) throw new Error(`--${name} ${raw}: expected ${expected}`);
+    return x;
+  };
+  return {
+    historyDays: n(
+      'history-days',
+      opts.historyDays,
+      (x) => Number.isInteger(x) && x >= 0,
+      'a whole number of days ≥ 0',
+    ),
+    scale: n('scale', opts.scale, (x) => x > 0 && x <= 10, 'a number above 0, at most 10'),
+    liveInterval: n('live-interval', opts.liveInterval, (x) => x >= 0, 'seconds ≥ 0'),
+    seed: n('seed', opts.seed, Number.isFinite, 'a number'),
+  };
+}
+
+/**
+ * One instance with simulated traffic. Started by `tandem demo --single` at a terminal, or by
+ * the two-instance demo as one of its two children: then it reports over the IPC channel
+ * instead of printing, and ends when its parent goes away.
+ */
+async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNumbers): Promise<void> {
+  const send = process.send?.bind(process);
+  const child = send !== undefined;
+  if (child) {
+    // The channel must not keep this process alive after shutdown; losing the parent shuts down.
+    process.channel?.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
+  const say = (text: string) => {
+    if (!child) process.stdout.write(text);
+  };
+  const ports = opts.ports.split(',').map((p) => p.trim().toUpperCase());
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  say(`Opening the embedded database in ${config.dataDir} (the first start takes a few seconds)...\n`);
+  const database = await openMigrated(config);
+  const credentials = await ensureDemoUsers(database, config, logger);
+  await ensureDemoTargeting(database, numbers.scale, ports);
+  let feed: DemoFeed | undefined;
+  const workers = startWorkers(database, config, logger);
+  // On Ctrl-C: stop feeding and the workers, then the server closes the database.
+  const server = await startServer(config, database, logger, undefined, async () => {
+    await feed?.stop();
+    await workers.stop();
+  });
+  say(
+    `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
+      `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
+      `Loading ${numbers.historyDays} days of simulated traffic for ${ports.join(' and ')} through the ingest...\n`,
+  );
+  const started = startDemoFeed(database, {
+    dataDir: config.dataDir,
+    ports,
+    historyDays: numbers.historyDays,
+    scale: numbers.scale,
+    seed: numbers.seed,
+    liveIntervalMs: numbers.liveInterval * 1000,
+    onProgress: (line) =>
+      child ? send({ type: 'progress', line } satisfies DemoChildMessage) : progress(line),
+    onHistoryLoaded: (s) => {
+      if (child) {
+        send({ type: 'history', files: s.files, records: s.records } satisfies DemoChildMessage);
+        return;
+      }
+      progressDone();
+      say(
+        `History loaded: ${s.files} files ingested. Live traffic continues (one simulated port-day every ${numbers.liveInterval} s). Ctrl-C stops.\n`,
+      );
+    },
+  });
+  feed = started;
+  send?.({ type: 'ready', url: server.url, plan: started.plan } satisfies DemoChildMessage);
+  started.history.catch((e: unknown) => reportCommandError(e));
+}
+
+/** Belgian and Dutch customs side by side, federated (src/demo/two-instances.ts). */
+async function runTwoInstanceDemo(config: Config, numbers: DemoNumbers): Promise<void> {
+  const bePort = config.port;
+  const nlPort = bePort === 0 ? 0 : bePort + 1;
+  process.stdout.write(
+    `Starting Belgian customs (BEANR) and Dutch customs (NLRTM), each with its own embedded database in ${config.dataDir}/be-customs and ${config.dataDir}/nl-customs (the first start takes a few seconds)...\n`,
+  );
+  const demo = await startTwoInstanceDemo({
+    baseDir: config.dataDir,
+    host: config.host,
+    ports: { be: bePort, nl: nlPort },
+    ...numbers,
+    liveIntervalSeconds: numbers.liveInterval,
+    logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
+    onStatus: (line) => {
+      progressDone();
+      process.stdout.write(`${line}\n`);
+    },
+    onProgress: progress,
+  });
+  const stopOnSignal = () => {
+    void demo.stop();
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  progressDone();
+  const lines = [
+    '',
+    `Belgian customs (BE-CUSTOMS, BEANR): ${demo.be.url}  (API docs: ${demo.be.url}/docs)`,
+    `Dutch customs   (NL-CUSTOMS, NLRTM): ${demo.nl.url}  (API docs: ${demo.nl.url}/docs)`,
+    `Demo accounts on both: admin, officer, analyst, inspector; password: ${demo.be.password} (in each data folder's demo-credentials.txt)`,
+    `Each loads ${numbers.historyDays} days of its own port's simulated traffic, then one live port-day every ${numbers.liveInterval} s. Ctrl-C stops both.`,
+  ];
+  const alert = demo.alert;
+  if (alert) {
+    const t = alert.target;
+    lines.push(
+      '',
+      `Belgian customs has issued alert ${alert.uid} (recommended action: hold, TLP:AMBER) on container ${t.containerNumber}`,
+      `  (bill ${t.transportDocumentNumber}, vessel ${t.vesselName}), expected in Rotterdam on ${t.date}.`,
+      `  BE:  GET ${demo.be.url}/v1/alerts/${alert.alertId}`,
+      `  NL:  GET ${demo.nl.url}/v1/alerts?origin=partner   (the alert, received over signed federation)`,
+      `  NL:  GET ${demo.nl.url}/v1/intel/hits              (the correlation hit, once NL's traffic reaches ${t.date})`,
+      `  NL:  GET ${demo.nl.url}/v1/worklist?port=NLRTM&date=${t.date}   (the container, selected because of the alert)`,
+      '  Sign in with POST /v1/auth/login {"username":"analyst","password":"..."} and send the token as "Authorization: Bearer ...".',
     );
+  } else {
+    lines.push(
+      '',
+      'No upcoming Rotterdam container was found to seed a demo alert; create one with POST /v1/alerts at BE.',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  void demo.hit.then((hit) => {
+    progressDone();
+    process.stdout.write(
+      `NL-CUSTOMS: hit! ${hit.identifierKind.replaceAll('_', ' ')} ${hit.identifierValue} in Rotterdam traffic matches Belgian alert ${hit.alertUid}: the container is re-assessed and selected for inspection (GET ${demo.nl.url}/v1/intel/hits).\n`,
+    );
+  });
+  const code = await demo.exited;
+  process.off('SIGINT', stopOnSignal);
+  process.off('SIGTERM', stopOnSignal);
+  process.exitCode = code;
 }
 
 /**
  * The background workers that run beside the API in one process: risk assessment and selection
- * of arriving consignments, federation delivery, pull and correlation. Returns one stop function that ends them all.
+ * of arriving consignments, federation delivery, pull and correlation, the barrier watch (breaches). Returns one stop function that ends them all.
  */
 function startWorkers(database: Database, config: Config, logger: Logger) {
-  const running = [startRiskWorker(database, logger), startFederationWorker(database, config, logger)];
+  const running = [
+    startRiskWorker(database, logger),
+    startFederationWorker(database, config, logger),
+    startBarrierWatch(database, logger),
+  ];
   return {
     async stop(): Promise<void> {
       for (const w of running) await w.stop();
@@ -132,7 +263,11 @@ function startWorkers(database: Database, config: Config, logger: Logger) {
  * So that the demo's worklists are not empty: the default risk profiles, and a scanner capacity
  * of about 5 % of each port's simulated daily arrivals, unless already set.
  */
-async function ensureDemoTargeting(database: Database, scale: number): Promise<void> {
+async function ensureDemoTargeting(
+  database: Database,
+  scale: number,
+  ports: readonly string[],
+): Promise<void> {
   const profiles = new RiskProfileService(database.db);
   if ((await profiles.list()).length === 0) {
     for (const p of DEFAULT_PROFILES)
@@ -141,7 +276,7 @@ async function ensureDemoTargeting(database: Database, scale: number): Promise<v
   const worklist = new WorklistService(database);
   const set = new Set((await worklist.capacities()).items.map((c) => c.port));
   const perPort = Math.max(5, Math.round(20_000 * scale * 0.05));
-  for (const port of ['BEANR', 'NLRTM']) {
+  for (const port of ports) {
     if (!set.has(port)) await worklist.setCapacity(port, perPort, 'demo-setup');
   }
 }
@@ -165,8 +300,7 @@ async function ensureDemoUsers(
 ) {
   const file = path.join(config.dataDir, 'demo-credentials.txt');
   let password = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-  const fresh = password === '';
-  if (fresh) {
+  if (password === '') {
     password = randomBytes(9).toString('base64url');
     fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   }
@@ -177,19 +311,19 @@ async function ensureDemoUsers(
     { username: 'analyst', roles: ['analyst'] as const },
     { username: 'inspector', roles: ['inspector'] as const },
   ];
-  if (fresh) {
-    for (const u of demoUsers) {
-      try {
-        await accounts.createUser('demo-setup', {
-          username: u.username,
-          displayName: `Demo ${u.username}`,
-          roles: [...u.roles],
-          password,
-        });
-      } catch (e) {
-        // An account of that name from an earlier setup keeps its own password.
-        if (!(isTandemError(e) && e.code === 'conflict')) throw e;
-      }
+  // The password file may come first (the two-instance demo writes one for both instances).
+  const existing = new Set((await accounts.listUsers()).map((u) => u.username));
+  for (const u of demoUsers.filter((d) => !existing.has(d.username))) {
+    try {
+      await accounts.createUser('demo-setup', {
+        username: u.username,
+        displayName: `Demo ${u.username}`,
+        roles: [...u.roles],
+        password,
+      });
+    } catch (e) {
+      // An account of that name from an earlier setup keeps its own password.
+      if (!(isTandemError(e) && e.code === 'conflict')) throw e;
     }
   }
   return { file, password, usernames: demoUsers.map((u) => u.username) };

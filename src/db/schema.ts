@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { FederationTables } from './tables/federation.ts';
+import type { FederationObjectTables } from './tables/federation-objects.ts';
 import type { InspectionTables } from './tables/inspection.ts';
 import type { RiskAssessmentTables } from './tables/risk-assessment.ts';
 import type { RiskProfileTables } from './tables/risk-profiles.ts';
@@ -255,4 +256,5 @@ export interface DB
     RiskProfileTables,
     RiskAssessmentTables,
     FederationTables,
+    FederationObjectTables,
     InspectionTables {}

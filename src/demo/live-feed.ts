@@ -26,6 +26,8 @@ export interface DemoFeedOptions {
 }
 
 export interface DemoFeed {
+  /** Where the feed runs in the simulation (kept in the data folder across restarts). */
+  plan: { from: string; seed: number; scale: number; portDaysDone: number };
   /** Resolves when the history is loaded. */
   history: Promise<void>;
   stop(): Promise<void>;
@@ -49,6 +51,7 @@ export function startDemoFeed(database: Database, options: DemoFeedOptions): Dem
   fs.mkdirSync(inbox, { recursive: true });
   const state = loadState(demoDir, options);
   saveState(demoDir, state);
+  const plan = { ...state };
   let stopped = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) =>
@@ -118,6 +121,7 @@ export function startDemoFeed(database: Database, options: DemoFeedOptions): Dem
     throw e;
   });
   return {
+    plan,
     history,
     async stop() {
       stopped = true;

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import type { FederationMessageKind } from '../db/tables/federation.ts';
 import type { Logger } from '../logger.ts';
 import type { Envelope } from './envelope.ts';
 import type { AgencyIdentity } from './identity.ts';
@@ -34,7 +35,7 @@ export interface QueuedMessage {
   id: number;
   messageId: string;
   partnerCode: string;
-  kind: 'alert.upsert' | 'alert.withdraw';
+  kind: FederationMessageKind;
   payload: Record<string, unknown>;
 }
 

@@ -4,6 +4,14 @@
  */
 import { z } from 'zod';
 import { alertContentSchema } from '../intel/alert.ts';
+import {
+  feedbackWireSchema,
+  moWireSchema,
+  operationWireSchema,
+  statsWireSchema,
+  tallyWireSchema,
+  withdrawalWireSchema,
+} from './object-wire.ts';
 
 const agencyCode = z.string().regex(/^[A-Z0-9-]{2,16}$/);
 
@@ -34,6 +42,12 @@ const common = {
 export const envelopeSchema = z.discriminatedUnion('kind', [
   z.object({ ...common, kind: z.literal('alert.upsert'), object: alertWireSchema }),
   z.object({ ...common, kind: z.literal('alert.withdraw'), object: alertWithdrawalSchema }),
+  z.object({ ...common, kind: z.literal('feedback.upsert'), object: feedbackWireSchema }),
+  z.object({ ...common, kind: z.literal('mo.upsert'), object: moWireSchema }),
+  z.object({ ...common, kind: z.literal('mo.withdraw'), object: withdrawalWireSchema }),
+  z.object({ ...common, kind: z.literal('stats.figures'), object: statsWireSchema }),
+  z.object({ ...common, kind: z.literal('operation.upsert'), object: operationWireSchema }),
+  z.object({ ...common, kind: z.literal('operation.tally'), object: tallyWireSchema }),
   z.object({
     ...common,
     kind: z.literal('feed.request'),

@@ -56,4 +56,13 @@ export const federationErrors = {
       to,
       self,
     }),
+  unknownObject: (what: string, uid: string) =>
+    new TandemError('unknown_object', `this instance holds no ${what} ${uid}`, 404, { what, uid }),
+  notAgreed: (code: string, what: string) =>
+    new TandemError(
+      'not_agreed',
+      `this instance has no agreement with ${code} to receive ${what}; set it in the partner policy`,
+      403,
+      { code, what },
+    ),
 };

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
 import { federationErrors } from './errors.ts';
 import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';
+import { MAX_MO_MESSAGE_BYTES } from './object-wire.ts';
 import { partnerPolicySchema } from './sharing.ts';
 
 const codeSchema = z.string().regex(/^[A-Z0-9-]{2,16}$/);
@@ -39,6 +40,8 @@ export function federationRoutes(federation: FederationService): RouteModule {
     route('POST', '/federation/v1/inbox', 'public')
       .summary('Receive a signed message (JWS, EdDSA) from a partner instance')
       .body(z.object({ jws: z.string().min(1) }))
+      // A modus-operandi report carries its photos inline (object-wire.ts); the JSON wrapper adds little.
+      .bodyLimit(MAX_MO_MESSAGE_BYTES + 1024)
       .handle(({ body }) => federation.receive(body.jws)),
     // Public: the signed request in the x-tandem-signature header is the authentication.
     route('GET', '/federation/v1/feed', 'public')

@@ -31,6 +31,7 @@ export interface FeedPage {
 }
 
 const FEED_PAGE = 100;
+const FEED_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** Carries the signed feed request: the signature is the partner's authentication. */
 export const FEED_SIGNATURE_HEADER = 'x-tandem-signature';
@@ -141,17 +142,22 @@ export class FederationService {
       .orderBy('id')
       .limit(FEED_PAGE)
       .execute();
-    const messages = rows.map((r) => ({
-      cursor: r.id,
-      jws: signQueued(this.identity, {
+    const messages: FeedPage['messages'] = [];
+    let bytes = 0;
+    for (const r of rows) {
+      const jws = signQueued(this.identity, {
         id: r.id,
         messageId: r.message_id,
         partnerCode: r.partner_code,
         kind: r.kind,
         payload: r.payload,
-      }),
-    }));
-    return { messages, next: rows.at(-1)?.id ?? message.envelope.object.since };
+      });
+      // Reports with photos are large: a page stops at FEED_PAGE_BYTES (but carries at least one message).
+      if (messages.length > 0 && bytes + jws.length > FEED_PAGE_BYTES) break;
+      bytes += jws.length;
+      messages.push({ cursor: r.id, jws });
+    }
+    return { messages, next: messages.at(-1)?.cursor ?? message.envelope.object.since };
   }
 
   /** The signed header value that asks `partnerCode` for its feed after `since`. */

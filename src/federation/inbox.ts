@@ -16,6 +16,8 @@ import { correlateReceivedAlert } from '../intel/correlation.service.ts';
 import { type Envelope, envelopeSchema, MAX_MESSAGE_BYTES, TIMESTAMP_WINDOW_SECONDS } from './envelope.ts';
 import { federationErrors } from './errors.ts';
 import { peekJwsHeader, verifyJws } from './jws.ts';
+import { applyObjectMessage, objectRef, ownerOf } from './object-inbox.ts';
+import { MAX_MO_MESSAGE_BYTES } from './object-wire.ts';
 import { findPartner, type Partner } from './partners.repo.ts';
 
 export interface VerifiedMessage {
@@ -32,7 +34,8 @@ export async function verifyMessage(
   now: Date = new Date(),
 ): Promise<VerifiedMessage> {
   const size = Buffer.byteLength(token);
-  if (size > MAX_MESSAGE_BYTES) throw federationErrors.oversizedMessage(size, MAX_MESSAGE_BYTES);
+  // Only a modus-operandi report (photos inline) may exceed the common limit; see object-wire.ts.
+  if (size > MAX_MO_MESSAGE_BYTES) throw federationErrors.oversizedMessage(size, MAX_MO_MESSAGE_BYTES);
   const header = peekJwsHeader(token);
   if (!header) throw federationErrors.malformedMessage('not a compact JWS with alg EdDSA and a kid');
   const partner = await findPartner(db, header.kid);
@@ -42,6 +45,9 @@ export async function verifyMessage(
     if (verified.failure === 'bad_signature') throw federationErrors.invalidSignature(partner.code);
     throw federationErrors.malformedMessage(verified.reason);
   }
+  const kind = (verified.payload as { kind?: unknown } | null)?.kind;
+  if (kind !== 'mo.upsert' && size > MAX_MESSAGE_BYTES)
+    throw federationErrors.oversizedMessage(size, MAX_MESSAGE_BYTES);
   const parsed = envelopeSchema.safeParse(verified.payload);
   if (!parsed.success) {
     throw federationErrors.malformedMessage('the envelope does not match the schema', {
@@ -86,12 +92,17 @@ export async function processMessage(
           throw federationErrors.replayedMessage(envelope.messageId);
         return { outcome: 'duplicate' as const, hits: 0 };
       }
-      if (envelope.object.originAgency !== partner.code) {
+      const owner = ownerOf(envelope);
+      if (owner !== partner.code) {
         throw federationErrors.malformedMessage(
-          `partner ${partner.code} may only send its own alerts, not those of ${envelope.object.originAgency}`,
+          `partner ${partner.code} may only send its own objects, not those of ${owner}`,
         );
       }
-      const result = await applyAlertMessage(trx, envelope, partner.code);
+      const result =
+        envelope.kind === 'alert.upsert' || envelope.kind === 'alert.withdraw'
+          ? await applyAlertMessage(trx, envelope, partner.code)
+          : await applyObjectMessage(trx, envelope, partner);
+      const ref = objectRef(envelope);
       const inserted = await trx
         .insertInto('federation_inbox')
         .values({
@@ -99,8 +110,8 @@ export async function processMessage(
           partner_code: partner.code,
           kind: envelope.kind,
           token_sha256: message.tokenSha256,
-          object_uid: envelope.object.uid,
-          object_version: envelope.object.version,
+          object_uid: ref.uid,
+          object_version: ref.version,
           outcome: result.outcome,
         })
         .onConflict((oc) => oc.column('message_id').doNothing())
@@ -120,7 +131,7 @@ class DuplicateRace extends Error {}
 
 async function applyAlertMessage(
   trx: Transaction<DB>,
-  envelope: Exclude<Envelope, { kind: 'feed.request' }>,
+  envelope: Extract<Envelope, { kind: 'alert.upsert' | 'alert.withdraw' }>,
   partnerCode: string,
 ): Promise<{ outcome: InboxOutcome; hits: number }> {
   const actor = `partner:${partnerCode}`;

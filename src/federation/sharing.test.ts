@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tlp } from '../intel/alert.ts';
-import { decideSharing, type PartnerPolicy, type ShareableObject } from './sharing.ts';
+import { decideSharing, objectTypeSchema, type PartnerPolicy, type ShareableObject } from './sharing.ts';
 
-const open: PartnerPolicy = { allow: ['alert'], tlpMax: 'AMBER', personalData: true, fourEyes: false };
+const open: PartnerPolicy = {
+  allow: ['alert'],
+  tlpMax: 'AMBER',
+  personalData: true,
+  fourEyes: false,
+  shareStatistics: false,
+};
 const obj = (tlp: Tlp, extra: Partial<ShareableObject> = {}): ShareableObject => ({
   type: 'alert',
   tlp,
@@ -72,16 +78,32 @@ describe('decideSharing', () => {
     expect(decideSharing(obj('GREEN'), open, 'NL-CUSTOMS').needsApproval).toBe(false);
   });
 
+  it.each(objectTypeSchema.options.filter((t) => t !== 'alert'))(
+    'shares a %s only when the policy allows that object type',
+    (type) => {
+      const object = { ...obj('GREEN'), type };
+      expect(decideSharing(object, open, 'NL-CUSTOMS')).toMatchObject({
+        share: false,
+        reason: 'type_not_allowed',
+      });
+      expect(decideSharing(object, { ...open, allow: [type] }, 'NL-CUSTOMS').share).toBe(true);
+      expect(decideSharing({ ...object, tlp: 'RED' }, { ...open, allow: [type] }, 'NL-CUSTOMS').share).toBe(
+        false,
+      );
+    },
+  );
+
   it('never shares a TLP:RED object with a partner that is not a named recipient', () => {
     const code = fc.constantFrom('NL-CUSTOMS', 'BE-CUSTOMS', 'DE-ZOLL', 'FR-DOUANE');
     const policy = fc.record({
-      allow: fc.subarray(['alert' as const]),
+      allow: fc.subarray([...objectTypeSchema.options]),
       tlpMax: fc.constantFrom('CLEAR' as const, 'GREEN' as const, 'AMBER' as const, 'AMBER+STRICT' as const),
       personalData: fc.boolean(),
       fourEyes: fc.boolean(),
     });
     const object = fc.record({
-      type: fc.constant('alert' as const),
+      // Every object type that travels under the policy: alerts, MO reports, feedback, joint operations.
+      type: fc.constantFrom(...objectTypeSchema.options),
       tlp: fc.constantFrom<Tlp>('CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'),
       recipients: fc.uniqueArray(code, { maxLength: 3 }),
       personalDataFields: fc.subarray(['identifiers.parties']),
@@ -91,6 +113,7 @@ describe('decideSharing', () => {
         const d = decideSharing(o, p, partner);
         if (o.tlp === 'RED' && !o.recipients.includes(partner)) return !d.share;
         if (o.tlp === 'AMBER+STRICT') return !d.share;
+        if (!p.allow.includes(o.type)) return !d.share;
         return true;
       }),
       { numRuns: 2000 },

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Tlp } from '../intel/alert.ts';
 
-export const objectTypeSchema = z.enum(['alert']);
+export const objectTypeSchema = z.enum(['alert', 'mo_report', 'feedback', 'joint_operation']);
 export type SharedObjectType = z.infer<typeof objectTypeSchema>;
 
 export const partnerPolicySchema = z.object({
@@ -16,6 +16,8 @@ export const partnerPolicySchema = z.object({
   tlpMax: z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT']).default('GREEN'),
   personalData: z.boolean().default(false),
   fourEyes: z.boolean().default(false),
+  /** The agreement to exchange aggregated seizure figures (joint statistics; no TLP, no personal data). */
+  shareStatistics: z.boolean().default(false),
 });
 export type PartnerPolicy = z.infer<typeof partnerPolicySchema>;
 
@@ -51,7 +53,7 @@ const TLP_RANK: Record<Tlp, number> = { CLEAR: 0, GREEN: 1, AMBER: 2, 'AMBER+STR
 /** Decides whether `object` may go to the partner `partnerCode` under `policy`, and how redacted. */
 export function decideSharing(
   object: ShareableObject,
-  policy: PartnerPolicy,
+  policy: Pick<PartnerPolicy, 'allow' | 'tlpMax' | 'personalData' | 'fourEyes'>,
   partnerCode: string,
 ): SharingDecision {
   const refuse = (reason: SharingReason): SharingDecision => ({

@@ -7,10 +7,10 @@
  * Holds are sticky: a later selection run that no longer picks a container does not lift its
  * hold. Only completed inspections or a two-officer override do.
  */
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { emitEvent, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
-import type { HoldSource, InspectionType } from '../db/tables/inspection.ts';
+import type { HoldSource, HoldStatus, HoldsTable, InspectionType } from '../db/tables/inspection.ts';
 
 type Trx = Transaction<DB>;
 
@@ -36,6 +36,14 @@ export interface HoldPlacement {
   score: number | null;
   /** Plain-words reason kept on the hold (for officers; never shown to terminals). */
   text: string;
+  /** The inspections required; by default those of the selection reason (`requiredInspections`). */
+  required?: readonly InspectionType[];
+  /**
+   * Appended to the hold key (container, port, day) for a second hold of the same port-day: a
+   * manual hold placed after that day's hold was lifted. Selection holds never set it, so a
+   * container whose hold of the day was lifted is not held again by a later selection run.
+   */
+  keySuffix?: string;
 }
 
 /**
@@ -60,26 +68,29 @@ export async function placeHolds(
       required: InspectionType[];
       score: number | null;
       deadline: Date | null;
+      reason: string;
     }>`
       insert into holds (hold_key, container_id, container_number, port_locode, decision_date, assessment_id, source,
                          selection_reason, selection_probability, score, required, reason, deadline, placed_by)
-      select p.container_id || ' ' || ${port} || ' ' || ${date}, p.container_id, k.container_number, ${port}, ${date}::date,
-             p.assessment_id, ${source}, p.reason, p.probability, p.score,
-             case when p.reason = 'mandatory_profile' then array['scan', 'physical'] else array['scan'] end,
+      select p.container_id || ' ' || ${port} || ' ' || ${date} || p.key_suffix, p.container_id, k.container_number, ${port},
+             ${date}::date, p.assessment_id, ${source}, p.reason, p.probability, p.score,
+             string_to_array(p.required, ','),
              p.text,
              coalesce(pc.etd, a.decision_at + make_interval(hours => ${DEFAULT_DWELL_HOURS})),
              ${actor}
         from unnest(${part.map((p) => p.containerId)}::bigint[], ${part.map((p) => p.assessmentId)}::bigint[],
                     ${part.map((p) => p.reason)}::text[], ${part.map((p) => p.probability)}::float8[],
-                    ${part.map((p) => p.score)}::float8[], ${part.map((p) => p.text)}::text[])
-             as p(container_id, assessment_id, reason, probability, score, text)
+                    ${part.map((p) => p.score)}::float8[], ${part.map((p) => p.text)}::text[],
+                    ${part.map((p) => (p.required ?? requiredInspections(p.reason)).join(','))}::text[],
+                    ${part.map((p) => p.keySuffix ?? '')}::text[])
+             as p(container_id, assessment_id, reason, probability, score, text, required, key_suffix)
         join containers k on k.id = p.container_id
         left join assessments a on a.id = p.assessment_id
         left join consignments c on c.id = a.consignment_id
         left join port_calls pc on pc.id = c.port_call_id
        where not exists (select 1 from holds h where h.container_id = p.container_id and h.status = 'active')
       on conflict (hold_key) do nothing
-      returning id, container_id, container_number, required, score, deadline`.execute(trx);
+      returning id, container_id, container_number, required, score, deadline, reason`.execute(trx);
     for (const h of rows.rows) {
       await queueInspections(trx, h.id, h.required);
       await writeAudit(trx, {
@@ -87,6 +98,8 @@ export async function placeHolds(
         action: 'hold.placed',
         entityType: 'hold',
         entityId: h.id,
+        // A selection's reasons are on its assessment; a manual hold's reason is the officer's own.
+        ...(source === 'manual' ? { reason: h.reason } : {}),
         details: { containerNumber: h.container_number, port, date, required: h.required, source },
       });
       await emitEvent(trx, 'hold.placed', {
@@ -155,14 +168,7 @@ export async function settleHold(trx: Trx, holdId: number, actor: string): Promi
     .forUpdate()
     .executeTakeFirst();
   if (!hold || hold.status !== 'active') return 'not_active';
-  const done = await trx
-    .selectFrom('inspections')
-    .select('kind')
-    .where('hold_id', '=', holdId)
-    .where('status', '=', 'completed')
-    .execute();
-  const completed = new Set(done.map((d) => d.kind));
-  if (!hold.required.every((k) => completed.has(k))) return 'still_held';
+  if (!(await inspectionsComplete(trx, holdId, hold.required))) return 'still_held';
   await trx
     .updateTable('holds')
     .set({ status: 'released', released_at: new Date(), released_by: actor })
@@ -207,4 +213,141 @@ export async function recordHoldOutcome(trx: Trx, holdId: number): Promise<void>
      where h.id = ${holdId} and i.last_completed is not null
     on conflict (hold_id) do update
        set hit = excluded.hit, kind = excluded.kind, inspected_at = excluded.inspected_at`.execute(trx);
+}
+
+/** Reads of holds for officers (the API and CLI); the release gate has its own lookup in gate.repo.ts. */
+type Reader = Kysely<DB> | Trx;
+
+const holdColumns = [
+  'id',
+  'container_id',
+  'container_number',
+  'port_locode',
+  'decision_date',
+  'assessment_id',
+  'source',
+  'selection_reason',
+  'selection_probability',
+  'score',
+  'required',
+  'status',
+  'reason',
+  'deadline',
+  'placed_at',
+  'placed_by',
+  'released_at',
+  'released_by',
+] as const;
+
+export type HoldRow = Pick<Selectable<HoldsTable>, (typeof holdColumns)[number]>;
+
+export interface HoldFilter {
+  port?: string | undefined;
+  status?: HoldStatus | undefined;
+  containerNumber?: string | undefined;
+  /** Holds with an id below this one (paging, newest first). */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+/** Holds, newest first. */
+export async function listHolds(db: Reader, filter: HoldFilter): Promise<HoldRow[]> {
+  let q = db.selectFrom('holds').select(holdColumns).orderBy('id', 'desc').limit(filter.limit);
+  if (filter.port) q = q.where('port_locode', '=', filter.port);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.containerNumber) q = q.where('container_number', '=', filter.containerNumber);
+  if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
+  return q.execute();
+}
+
+export async function findHold(db: Reader, id: number): Promise<HoldRow | undefined> {
+  return db.selectFrom('holds').select(holdColumns).where('id', '=', id).executeTakeFirst();
+}
+
+/** The hold row, locked until the end of the transaction (an override and a settle cannot cross). */
+export async function lockHold(trx: Trx, id: number): Promise<HoldRow | undefined> {
+  return trx.selectFrom('holds').select(holdColumns).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/** The inspections of a hold, oldest first (cancelled ones included: they are part of its story). */
+export async function inspectionsOfHold(db: Reader, holdId: number) {
+  return db
+    .selectFrom('inspections')
+    .select([
+      'id',
+      'kind',
+      'status',
+      'scanner_id',
+      'assigned_to',
+      'queued_at',
+      'started_at',
+      'completed_at',
+      'completed_by',
+      'verdict',
+      'anomaly_region',
+    ])
+    .where('hold_id', '=', holdId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The id of a container by number, registering a number Tandem has not seen yet (a manual hold on a box still at sea). */
+export async function containerIdOf(trx: Trx, containerNumber: string): Promise<number> {
+  // The ingest fills size and type when the box's manifest or first event arrives.
+  const row = await sql<{ id: number }>`
+    insert into containers (container_number, owner_code) values (${containerNumber}, ${containerNumber.slice(0, 4)})
+    on conflict (container_number) do update set container_number = excluded.container_number
+    returning id`.execute(trx);
+  return row.rows[0]!.id;
+}
+
+/** The active hold of a container, if any. */
+export async function activeHoldOf(db: Reader, containerId: number): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('holds')
+    .select('id')
+    .where('container_id', '=', containerId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** Lifts an active hold by an approved override (the caller holds the row lock and audits). */
+export async function markOverridden(trx: Trx, holdId: number, actor: string, at: Date): Promise<void> {
+  await trx
+    .updateTable('holds')
+    .set({ status: 'overridden', released_at: at, released_by: actor })
+    .where('id', '=', holdId)
+    .where('status', '=', 'active')
+    .execute();
+}
+
+/**
+ * Cancels the inspections of an overridden hold that have not started (queued or assigned), so
+ * the scan queue does not keep a box that has left; returns their ids. Started ones may finish.
+ */
+export async function cancelUnstartedInspections(trx: Trx, holdId: number): Promise<number[]> {
+  const rows = await trx
+    .updateTable('inspections')
+    .set({ status: 'cancelled' })
+    .where('hold_id', '=', holdId)
+    .where('status', 'in', ['queued', 'assigned'])
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** True when every inspection the hold requires has been completed. */
+export async function inspectionsComplete(
+  db: Reader,
+  holdId: number,
+  required: readonly InspectionType[],
+): Promise<boolean> {
+  const done = await db
+    .selectFrom('inspections')
+    .select('kind')
+    .where('hold_id', '=', holdId)
+    .where('status', '=', 'completed')
+    .execute();
+  const completed = new Set(done.map((d) => d.kind));
+  return required.every((k) => completed.has(k));
 }

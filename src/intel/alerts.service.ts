@@ -4,11 +4,12 @@
  * there too, so nothing reaches the delivery outbox that the policy did not allow.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import { errors, TandemError } from '../errors.ts';
 import { type PartnerShareOutcome, queueAlertShares } from '../federation/share-queue.ts';
+import { federationWorkQueued } from '../federation/wake.ts';
 import {
   type Alert,
   type AlertContentInput,
@@ -25,6 +26,7 @@ import {
   toAlert,
   updateAlert,
 } from './alerts.repo.ts';
+import { type FeedbackView, toFeedbackView } from './feedback.ts';
 
 export interface AlertChange {
   alert: Alert;
@@ -51,9 +53,17 @@ export class AlertService {
     private readonly agencyCode: string,
   ) {}
 
+  /** Runs a change in a transaction, then wakes the federation worker for the shares it queued. */
+  private changeAndDeliver<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.db
+      .transaction()
+      .execute(work)
+      .finally(() => federationWorkQueued(this.db));
+  }
+
   async create(actor: string, input: AlertContentInput): Promise<AlertChange> {
     const content = alertContentSchema.parse(input);
-    return this.db.transaction().execute(async (trx) => {
+    return this.changeAndDeliver(async (trx) => {
       const row = await insertAlert(
         trx,
         {
@@ -80,7 +90,7 @@ export class AlertService {
   }
 
   async update(actor: string, id: number, patch: AlertPatch): Promise<AlertChange> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changeAndDeliver(async (trx) => {
       const current = await findAlert(trx, id);
       if (!current?.local) throw errors.notFound('local alert', String(id));
       if (current.status === 'withdrawn')
@@ -119,7 +129,7 @@ export class AlertService {
   }
 
   async withdraw(actor: string, id: number, reason?: string): Promise<AlertChange> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changeAndDeliver(async (trx) => {
       const current = await findAlert(trx, id);
       if (!current?.local) throw errors.notFound('local alert', String(id));
       if (current.status === 'withdrawn') return { alert: toAlert(current), sharing: [] };
@@ -156,7 +166,7 @@ export class AlertService {
 
   /** Releases shares held for four-eyes approval; the approver must not be the author of the version. */
   async approve(actor: string, id: number): Promise<{ alert: Alert; released: string[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.changeAndDeliver(async (trx) => {
       const current = await findAlert(trx, id);
       if (!current?.local) throw errors.notFound('local alert', String(id));
       if (current.updated_by === actor) {
@@ -186,10 +196,17 @@ export class AlertService {
     });
   }
 
-  async get(id: number): Promise<Alert> {
+  /** One alert with the feedback on it (partners' on our alerts, ours on received ones). */
+  async get(id: number): Promise<Alert & { feedback: FeedbackView[] }> {
     const row = await findAlert(this.db, id);
     if (!row) throw errors.notFound('alert', String(id));
-    return toAlert(row);
+    const feedback = await this.db
+      .selectFrom('intel_feedback')
+      .selectAll()
+      .where('alert_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return { ...toAlert(row), feedback: feedback.map(toFeedbackView) };
   }
 
   async list(filter: {

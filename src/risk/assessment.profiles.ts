@@ -39,13 +39,24 @@ export function activeProfileEvaluator(db: Kysely<DB>): ProfileEvaluator {
 
 /** An evaluator from a pure rule per profile (tests, benches). */
 export function fixedProfileEvaluator(
-  profiles: readonly (Omit<AssessedProfileHit, 'weight'> & { weight: number; test: (view: ContainerView) => boolean })[],
+  profiles: readonly (Omit<AssessedProfileHit, 'weight'> & {
+    weight: number;
+    test: (view: ContainerView) => boolean;
+  })[],
 ): ProfileEvaluator {
   const versions = Object.fromEntries(profiles.map((p) => [String(p.profileId), p.version]));
   return {
     evaluate: async (views) => ({
       hits: views.map((v) =>
-        profiles.filter((p) => p.test(v)).map(({ profileId, version, name, weight, action }) => ({ profileId, version, name, weight, action })),
+        profiles
+          .filter((p) => p.test(v))
+          .map(({ profileId, version, name, weight, action }) => ({
+            profileId,
+            version,
+            name,
+            weight,
+            action,
+          })),
       ),
       versions,
     }),

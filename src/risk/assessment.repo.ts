@@ -26,10 +26,17 @@ function decisionQuery(db: Db) {
   return db
     .selectFrom('consignments as c')
     .leftJoin('port_calls as pc', 'pc.id', 'c.port_call_id')
-    .select(['c.id as consignmentId', portOf.as('portLocode'), arrivalOf.as('arrival'), knownAtOf.as('knownAt')]);
+    .select([
+      'c.id as consignmentId',
+      portOf.as('portLocode'),
+      arrivalOf.as('arrival'),
+      knownAtOf.as('knownAt'),
+    ]);
 }
 
-function toDecisionPoints(rows: { consignmentId: number; portLocode: string | null; arrival: Date; knownAt: Date }[]): DecisionPoint[] {
+function toDecisionPoints(
+  rows: { consignmentId: number; portLocode: string | null; arrival: Date; knownAt: Date }[],
+): DecisionPoint[] {
   return rows.flatMap((r) => (r.portLocode ? [{ ...r, portLocode: r.portLocode }] : []));
 }
 
@@ -44,7 +51,11 @@ export async function decisionPointsOfDay(db: Db, port: string, date: string): P
   const from = new Date(`${date}T00:00:00Z`);
   const to = new Date(from.getTime() + 86_400_000);
   return toDecisionPoints(
-    await decisionQuery(db).where(portOf, '=', port).where(arrivalOf, '>=', from).where(arrivalOf, '<', to).execute(),
+    await decisionQuery(db)
+      .where(portOf, '=', port)
+      .where(arrivalOf, '>=', from)
+      .where(arrivalOf, '<', to)
+      .execute(),
   );
 }
 
@@ -118,7 +129,9 @@ export async function upsertAssessments(db: Db, assessments: readonly Assessment
           reason: eb.ref('excluded.reason'),
           selected: sql<boolean>`coalesce(assessments.selection_reason = 'manual', false)`,
           selection_reason: sql<SelectionReason | null>`case when assessments.selection_reason = 'manual' then 'manual' end`,
-          selection_probability: sql<number | null>`case when assessments.selection_reason = 'manual' then 1 end`,
+          selection_probability: sql<
+            number | null
+          >`case when assessments.selection_reason = 'manual' then 1 end`,
         })),
       )
       .execute();
@@ -130,15 +143,20 @@ export interface CandidateRow {
   containerId: number;
   score: number;
   mandatory: boolean;
+  /** Mandatory because of a partner alert alone (no always-select profile hit). */
+  mandatoryByPartnerAlert: boolean;
   manual: boolean;
   reason: string;
 }
+
+const selectsByProfile = (hits: unknown[]): boolean =>
+  hits.some((h) => typeof h === 'object' && h !== null && 'action' in h && h.action === 'select');
 
 /** Every assessment of a port-day, the candidates of its selection. */
 export async function candidatesOfDay(db: Db, port: string, date: string): Promise<CandidateRow[]> {
   const rows = await db
     .selectFrom('assessments')
-    .select(['id', 'container_id', 'score', 'mandatory', 'selection_reason', 'reason'])
+    .select(['id', 'container_id', 'score', 'mandatory', 'profile_hits', 'selection_reason', 'reason'])
     .where('port_locode', '=', port)
     .where('decision_date', '=', date)
     .execute();
@@ -147,9 +165,53 @@ export async function candidatesOfDay(db: Db, port: string, date: string): Promi
     containerId: r.container_id,
     score: r.score,
     mandatory: r.mandatory,
+    mandatoryByPartnerAlert: r.mandatory && !selectsByProfile(r.profile_hits),
     manual: r.selection_reason === 'manual',
     reason: r.reason,
   }));
+}
+
+/** What a correlation hit names: the entity it matched. */
+export interface HitTarget {
+  entityType: 'container' | 'consignment' | 'container_event' | 'port_call' | 'party';
+  entityId: number;
+}
+
+/**
+ * Consignments whose decision is still open (decision day not more than a day past) and that a
+ * correlation hit concerns: through the container, the consignment itself, its vessel's call or
+ * one of its parties. They are assessed again when the hit arrives after their assessment.
+ */
+export async function openConsignmentsOfHits(
+  db: Db,
+  targets: readonly HitTarget[],
+  now: Date,
+): Promise<number[]> {
+  if (targets.length === 0) return [];
+  const of = (t: HitTarget['entityType']) => targets.filter((x) => x.entityType === t).map((x) => x.entityId);
+  const ids = (list: number[]) => sql`any(${list}::bigint[])`;
+  const result = await sql<{ id: number }>`
+    select distinct a.consignment_id as id
+      from assessments a
+      join consignments c on c.id = a.consignment_id
+     where a.decision_date >= (${now}::timestamptz - interval '1 day')::date
+       and (   a.container_id = ${ids(of('container'))}
+            or a.container_id in (select container_id from container_events where id = ${ids(of('container_event'))})
+            or a.consignment_id = ${ids(of('consignment'))}
+            or c.port_call_id = ${ids(of('port_call'))}
+            or c.shipper_id = ${ids(of('party'))} or c.consignee_id = ${ids(of('party'))}
+            or c.notify_party_id = ${ids(of('party'))} or c.forwarder_id = ${ids(of('party'))})`.execute(db);
+  return result.rows.map((r) => Number(r.id));
+}
+
+/** The entities matched by the hits of one alert (to re-assess them when the alert is withdrawn). */
+export async function hitTargetsOfAlert(db: Db, alertId: number): Promise<HitTarget[]> {
+  const rows = await db
+    .selectFrom('intel_hits')
+    .select(['entity_type', 'entity_id'])
+    .where('alert_id', '=', alertId)
+    .execute();
+  return rows.map((r) => ({ entityType: r.entity_type, entityId: r.entity_id }));
 }
 
 export interface SelectionWrite {
@@ -228,8 +290,18 @@ export async function scannerCapacity(db: Db, port: string): Promise<number | un
   return row?.containers_per_day;
 }
 
-export async function setScannerCapacity(db: Db, port: string, containersPerDay: number, actor: string): Promise<void> {
-  const values = { port_locode: port, containers_per_day: containersPerDay, updated_at: new Date(), updated_by: actor };
+export async function setScannerCapacity(
+  db: Db,
+  port: string,
+  containersPerDay: number,
+  actor: string,
+): Promise<void> {
+  const values = {
+    port_locode: port,
+    containers_per_day: containersPerDay,
+    updated_at: new Date(),
+    updated_by: actor,
+  };
   await db
     .insertInto('scanner_capacity')
     .values(values)
@@ -284,7 +356,9 @@ export async function worklistOfDay(db: Db, port: string, date: string) {
     .where('a.port_locode', '=', port)
     .where('a.decision_date', '=', date)
     .where('a.selected', '=', true)
-    .orderBy(sql`case a.selection_reason when 'manual' then 0 when 'mandatory_profile' then 1 when 'risk' then 2 else 3 end`)
+    .orderBy(
+      sql`case a.selection_reason when 'manual' then 0 when 'mandatory_profile' then 1 when 'risk' then 2 else 3 end`,
+    )
     .orderBy('a.score', 'desc')
     .orderBy('a.id')
     .execute();
@@ -351,6 +425,14 @@ export async function labelsBetween(db: Db, from: Date, to: Date): Promise<Label
   return rows.flatMap((r) =>
     r.consignment_id == null
       ? []
-      : [{ consignmentId: r.consignment_id, containerId: r.container_id, inspectedAt: r.inspected_at, hit: r.hit, selectionProbability: r.p }],
+      : [
+          {
+            consignmentId: r.consignment_id,
+            containerId: r.container_id,
+            inspectedAt: r.inspected_at,
+            hit: r.hit,
+            selectionProbability: r.p,
+          },
+        ],
   );
 }

@@ -1,15 +1,20 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
-import { containerNumber, newConsignment, newContainerEvent, newPortCall } from '../../test/support/factories.ts';
+import {
+  containerNumber,
+  newConsignment,
+  newContainerEvent,
+  newPortCall,
+} from '../../test/support/factories.ts';
 import { emitEvent } from '../db/index.ts';
 import type { ConsignmentRecord } from '../ingest/records.ts';
-import { ingestRecords } from './cargo-fixtures.ts';
 import { fixedProfileEvaluator } from './assessment.profiles.ts';
-import { scoreInReason } from './assessment.ts';
 import { recordOutcome, setScannerCapacity } from './assessment.repo.ts';
 import { assessPortDay } from './assessment.service.ts';
+import { scoreInReason } from './assessment.ts';
 import { drainRiskEvents } from './assessment.worker.ts';
+import { ingestRecords } from './cargo-fixtures.ts';
 import { listModels } from './model.repo.ts';
 import { promoteModel, trainModel } from './model.service.ts';
 import { RiskProfileService } from './profiles.service.ts';
@@ -24,8 +29,22 @@ const profiles = fixedProfileEvaluator([
     action: 'score',
     test: (v) => v.container.reefer && v.origin.country === 'EC',
   },
-  { profileId: 2, version: 1, name: 'To order', weight: 0, action: 'select', test: (v) => v.consigneeToOrder },
-  { profileId: 3, version: 1, name: 'Seal changed', weight: 0, action: 'select', test: (v) => v.anomalies.sealChanged },
+  {
+    profileId: 2,
+    version: 1,
+    name: 'To order',
+    weight: 0,
+    action: 'select',
+    test: (v) => v.consigneeToOrder,
+  },
+  {
+    profileId: 3,
+    version: 1,
+    name: 'Seal changed',
+    weight: 0,
+    action: 'select',
+    test: (v) => v.anomalies.sealChanged,
+  },
 ]);
 
 const day = (n: number) => new Date(Date.UTC(2022, 0, 3 + n, 6)).toISOString();
@@ -45,9 +64,13 @@ function consignment(n: number, d: number, overrides: Partial<ConsignmentRecord>
     ...base,
     originCountry: reefer ? 'EC' : 'CN',
     placeOfLoading: reefer ? 'ECGYE' : 'CNSHA',
-    shipper: reefer ? base.shipper : { name: `Shanghai Furniture ${n % 5} Ltd`, country: 'CN', identifiers: {} },
+    shipper: reefer
+      ? base.shipper
+      : { name: `Shanghai Furniture ${n % 5} Ltd`, country: 'CN', identifiers: {} },
     goods,
-    containers: [{ containerNumber: box, sizeType: reefer ? '45R1' : '45G1', seals: [`S${n}`], fullEmpty: 'full' }],
+    containers: [
+      { containerNumber: box, sizeType: reefer ? '45R1' : '45G1', seals: [`S${n}`], fullEmpty: 'full' },
+    ],
     ...overrides,
   };
 }
@@ -58,7 +81,10 @@ describeEachDatabase('risk assessment', (ctx) => {
   beforeAll(async () => {
     // Ten days of history, all inspected: half of the Ecuadorian reefers held something.
     const history = Array.from({ length: 80 }, (_, i) => consignment(i + 1, Math.floor(i / 8)));
-    await ingestRecords(ctx.database, history.map((c) => ({ type: 'consignment' as const, ...c })));
+    await ingestRecords(
+      ctx.database,
+      history.map((c) => ({ type: 'consignment' as const, ...c })),
+    );
     for (const [i, c] of history.entries()) {
       const n = i + 1;
       await recordOutcome(db(), {
@@ -129,7 +155,10 @@ describeEachDatabase('risk assessment', (ctx) => {
       consignment(205, 20),
       consignment(206, 20),
     ];
-    await ingestRecords(ctx.database, arrivals.map((c) => ({ type: 'consignment' as const, ...c })));
+    await ingestRecords(
+      ctx.database,
+      arrivals.map((c) => ({ type: 'consignment' as const, ...c })),
+    );
     const summary = await assessPortDay(db(), 'BEANR', '2022-01-23', { profiles });
     expect(summary.assessed).toBe(6);
     expect(summary.portDays).toEqual([
@@ -139,7 +168,11 @@ describeEachDatabase('risk assessment', (ctx) => {
         selection: { capacity: 1, candidates: 6, selected: 2, mandatory: 2, exploration: 0, overCapacity: 1 },
       },
     ]);
-    const rows = await db().selectFrom('assessments').selectAll().where('decision_date', '=', '2022-01-23').execute();
+    const rows = await db()
+      .selectFrom('assessments')
+      .selectAll()
+      .where('decision_date', '=', '2022-01-23')
+      .execute();
     expect(rows).toHaveLength(6);
     for (const a of rows) {
       expect(scoreInReason(a.reason)).toBe(a.score);
@@ -164,9 +197,22 @@ describeEachDatabase('risk assessment', (ctx) => {
     expect(mandatory.some((r) => r.reason.includes('beyond the scanner capacity'))).toBe(true);
     const reefer = rows.find((r) => r.score === Math.max(...rows.map((x) => x.score)));
     expect(reefer?.reason).toContain('"Reefer from Ecuador" v3 +25.00');
-    const events = await db().selectFrom('outbox_events').selectAll().where('topic', '=', 'selection.capacity_exceeded').execute();
-    expect(events.at(-1)?.payload).toMatchObject({ port: 'BEANR', date: '2022-01-23', capacity: 1, overCapacity: 1 });
-    const run = await db().selectFrom('selection_runs').selectAll().where('decision_date', '=', '2022-01-23').executeTakeFirstOrThrow();
+    const events = await db()
+      .selectFrom('outbox_events')
+      .selectAll()
+      .where('topic', '=', 'selection.capacity_exceeded')
+      .execute();
+    expect(events.at(-1)?.payload).toMatchObject({
+      port: 'BEANR',
+      date: '2022-01-23',
+      capacity: 1,
+      overCapacity: 1,
+    });
+    const run = await db()
+      .selectFrom('selection_runs')
+      .selectAll()
+      .where('decision_date', '=', '2022-01-23')
+      .executeTakeFirstOrThrow();
     expect(run.over_capacity).toBe(1);
 
     const worklist = await new WorklistService(ctx.database).worklist('BEANR', '2022-01-23');
@@ -174,7 +220,9 @@ describeEachDatabase('risk assessment', (ctx) => {
     expect(worklist.items.map((i) => i.selectionReason)).toEqual(['mandatory_profile', 'mandatory_profile']);
     const one = await new WorklistService(ctx.database).assessment(worklist.items[0]?.id ?? 0);
     expect(one.reason).toBe(worklist.items[0]?.reason);
-    await expect(new WorklistService(ctx.database).assessment(999_999)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(new WorklistService(ctx.database).assessment(999_999)).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('assesses a consignment once when its event is delivered twice', async () => {
@@ -206,8 +254,14 @@ describeEachDatabase('risk assessment', (ctx) => {
     await ingestRecords(ctx.database, [{ type: 'consignment', ...c }]);
     await drainRiskEvents(ctx.database);
     const { consignmentId } = await ids(c.containers[0]?.containerNumber ?? '', c.transportDocumentNumber);
-    const a = await db().selectFrom('assessments').selectAll().where('consignment_id', '=', consignmentId).executeTakeFirstOrThrow();
-    expect(a.profile_hits).toEqual([{ profileId: stored.id, version: 1, name: 'Bananas from Ecuador', weight: 7, action: 'score' }]);
+    const a = await db()
+      .selectFrom('assessments')
+      .selectAll()
+      .where('consignment_id', '=', consignmentId)
+      .executeTakeFirstOrThrow();
+    expect(a.profile_hits).toEqual([
+      { profileId: stored.id, version: 1, name: 'Bananas from Ecuador', weight: 7, action: 'score' },
+    ]);
     expect(a.reason).toContain('"Bananas from Ecuador" v1 +7.00');
     expect(scoreInReason(a.reason)).toBe(a.score);
   });
@@ -217,14 +271,25 @@ describeEachDatabase('risk assessment', (ctx) => {
     await ingestRecords(ctx.database, [{ type: 'consignment', ...c }]);
     await drainRiskEvents(ctx.database, { profiles });
     const { consignmentId } = await ids(c.containers[0]?.containerNumber ?? '', c.transportDocumentNumber);
-    const before = await db().selectFrom('assessments').selectAll().where('consignment_id', '=', consignmentId).executeTakeFirstOrThrow();
+    const before = await db()
+      .selectFrom('assessments')
+      .selectAll()
+      .where('consignment_id', '=', consignmentId)
+      .executeTakeFirstOrThrow();
     expect(before.mandatory).toBe(false);
     const dischargedAt = new Date(Date.parse(day(27)) + 2 * 3_600_000).toISOString();
     await ingestRecords(ctx.database, [
-      { type: 'container_event', ...newContainerEvent(500, { occurredAt: dischargedAt, seals: ['RIPOFF1'] }) },
+      {
+        type: 'container_event',
+        ...newContainerEvent(500, { occurredAt: dischargedAt, seals: ['RIPOFF1'] }),
+      },
     ]);
     await drainRiskEvents(ctx.database, { profiles });
-    const after = await db().selectFrom('assessments').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow();
+    const after = await db()
+      .selectFrom('assessments')
+      .selectAll()
+      .where('id', '=', before.id)
+      .executeTakeFirstOrThrow();
     expect(after.mandatory).toBe(true);
     expect(after.selection_reason).toBe('mandatory_profile');
     expect(after.reason).toContain('always-select profiles hit: "Seal changed" v1');

@@ -12,7 +12,7 @@
 import type { Kysely } from 'kysely';
 import { emitEvent, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
-import { type HoldPlacement, placeHolds } from '../inspection/index.ts';
+import { activeHoldOf, addRequirement, type HoldPlacement, placeHolds } from '../inspection/index.ts';
 import type { Logger } from '../logger.ts';
 import { activeProfileEvaluator, type ProfileEvaluator } from './assessment.profiles.ts';
 import {
@@ -119,6 +119,7 @@ async function assessPoints(
         evaluation.hits[i] ?? [],
         model ? scoreView(model, view) : null,
         evaluation.versions,
+        view.intelligence.alerts,
       );
       const date = dayOf(point.arrival);
       writes.push({
@@ -175,11 +176,14 @@ export async function selectPortDay(
   });
   const pick = new Map(result.selected.map((s) => [s.key, s]));
   const overflow = new Set(result.overflowKeys);
+  // A container that is mandatory only because of a partner alert is held with that source.
+  const byPartnerAlert = new Set(rows.filter((r) => r.mandatoryByPartnerAlert).map((r) => r.containerId));
   const updates: SelectionWrite[] = rows.map((r) => {
     const s = pick.get(String(r.containerId));
     const phrase = selectionPhrase(s?.reason ?? null, {
       probability: s?.probability ?? null,
       overCapacity: overflow.has(String(r.containerId)),
+      partnerAlert: byPartnerAlert.has(r.containerId),
     });
     return {
       id: r.id,
@@ -196,22 +200,39 @@ export async function selectPortDay(
     const prev = riskiest.get(r.containerId);
     if (!prev || r.score > prev.score) riskiest.set(r.containerId, r);
   }
-  const placements: HoldPlacement[] = result.selected.map((s) => {
+  const placements: (HoldPlacement & { partnerAlert: boolean })[] = result.selected.map((s) => {
     const row = riskiest.get(Number(s.key))!;
+    const partnerAlert = s.reason === 'mandatory_profile' && byPartnerAlert.has(row.containerId);
     return {
+      partnerAlert,
       containerId: row.containerId,
       assessmentId: row.id,
       reason: s.reason,
       probability: s.probability,
       score: row.score,
-      text: `${selectionPhrase(s.reason, { probability: s.probability, overCapacity: overflow.has(s.key) })}; ${explanationOf(row.reason)}`,
+      text: `${selectionPhrase(s.reason, { probability: s.probability, overCapacity: overflow.has(s.key), partnerAlert })}; ${explanationOf(row.reason)}`,
     };
   });
   await db.transaction().execute(async (trx) => {
     await writeSelection(trx, updates);
     await upsertSelectionRun(trx, { port, date, seed, ...summary });
     // In the same transaction: a selected container is never without its hold.
-    await placeHolds(trx, port, date, placements, 'risk-worker');
+    const [fromAlerts, others] = partition(placements, (p) => p.partnerAlert);
+    await placeHolds(trx, port, date, others.map(withoutFlag), 'risk-worker');
+    await placeHolds(trx, port, date, fromAlerts.map(withoutFlag), 'risk-worker', 'partner_alert');
+    // A container already held (say, for its score, scan only) when the alert arrived keeps
+    // its hold, which now also requires the physical inspection a mandatory selection gets.
+    for (const p of fromAlerts) {
+      const hold = await activeHoldOf(trx, p.containerId);
+      if (hold)
+        await addRequirement(
+          trx,
+          hold.id,
+          'physical',
+          'risk-worker',
+          'a partner alert requires this container to be held and inspected',
+        );
+    }
     await writeAudit(trx, {
       actor: 'risk-worker',
       action: 'selection.run',
@@ -238,6 +259,20 @@ export async function selectPortDay(
   return summary;
 }
 
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
+function withoutFlag({
+  partnerAlert: _,
+  ...placement
+}: HoldPlacement & { partnerAlert: boolean }): HoldPlacement {
+  return placement;
+}
+
 function summarise(result: SelectionResult, candidates: number): SelectionSummary {
   return {
     capacity: result.capacity,
@@ -251,6 +286,7 @@ function summarise(result: SelectionResult, candidates: number): SelectionSummar
 
 /** The score explanation of a stored reason, without its selection phrase. */
 function explanationOf(reason: string): string {
-  const at = reason.indexOf('score ');
+  // "score 12.34 = ..." opens the explanation; "risk score (among ..." in a phrase does not.
+  const at = reason.search(/score -?\d/);
   return at >= 0 ? reason.slice(at) : reason;
 }

@@ -1,36 +1,93 @@
 /**
  * The risk worker: consumes `consignment.stored` events from the outbox and assesses the
  * consignments they name (then re-selects their port-days); `container_events.stored` events
- * re-assess consignments already assessed whose containers moved (a discharge may show a new seal). Delivery is at least once; the
- * handler is idempotent because an assessment is an upsert per consignment and container and a
- * selection run is recomputed from scratch, so an event handled twice leaves one assessment.
+ * re-assess consignments already assessed whose containers moved (a discharge may show a new
+ * seal); `intel.hit` events (a partner alert matched local cargo) re-assess the consignments
+ * the hit concerns whose decision is still open, and log the hit at warn level so that analysts
+ * watching the logs are told; `intel.alert.withdrawn` re-assesses what the withdrawn alert had
+ * matched. Delivery is at least once; the handler is idempotent because an assessment is an
+ * upsert per consignment and container and a selection run is recomputed from scratch, so an
+ * event handled twice leaves one assessment.
  */
 import { z } from 'zod';
 import { consumeEvents, type Database, type OutboxEvent } from '../db/index.ts';
 import type { Logger } from '../logger.ts';
-import { assessedConsignmentsOfEvents } from './assessment.repo.ts';
+import {
+  assessedConsignmentsOfEvents,
+  type HitTarget,
+  hitTargetsOfAlert,
+  openConsignmentsOfHits,
+} from './assessment.repo.ts';
 import { type AssessOptions, assessConsignments } from './assessment.service.ts';
 
 export const RISK_CONSUMER = 'risk.assessment';
-export const RISK_TOPICS = ['consignment.stored', 'container_events.stored'];
+export const RISK_TOPICS = [
+  'consignment.stored',
+  'container_events.stored',
+  'intel.hit',
+  'intel.alert.withdrawn',
+];
 
 const storedPayload = z.object({ id: z.number().int().positive() });
 const eventsPayload = z.object({ ids: z.array(z.number().int().positive()) });
+const hitPayload = z.object({
+  alertUid: z.string(),
+  originAgency: z.string(),
+  recommendedAction: z.string(),
+  entityType: z.enum(['container', 'consignment', 'container_event', 'port_call', 'party']),
+  entityId: z.number().int().positive(),
+  identifierKind: z.string(),
+  identifierValue: z.string(),
+});
+const withdrawnPayload = z.object({ alertId: z.number().int().positive() });
 
 /** Handles one batch of events (exported for tests and on-demand catch-up). */
-export async function handleRiskEvents(database: Database, events: OutboxEvent[], options: AssessOptions = {}): Promise<number> {
+export async function handleRiskEvents(
+  database: Database,
+  events: OutboxEvent[],
+  options: AssessOptions = {},
+): Promise<number> {
   const ids = new Set<number>();
   const containerEventIds: number[] = [];
+  const hitTargets: HitTarget[] = [];
+  const skip = (e: OutboxEvent) =>
+    options.logger?.warn(
+      { eventId: e.id, topic: e.topic },
+      'risk worker: event without the expected ids, skipped',
+    );
   for (const e of events) {
-    const parsed = e.topic === 'container_events.stored' ? eventsPayload.safeParse(e.payload) : storedPayload.safeParse(e.payload);
+    if (e.topic === 'intel.hit') {
+      const hit = hitPayload.safeParse(e.payload);
+      if (!hit.success) skip(e);
+      else {
+        hitTargets.push(hit.data);
+        options.logger?.warn(
+          { ...hit.data, eventId: e.id },
+          `partner intelligence hit: ${hit.data.identifierKind.replaceAll('_', ' ')} ${hit.data.identifierValue} matches an alert of ${hit.data.originAgency} recommending ${hit.data.recommendedAction.replaceAll('_', ' ')}`,
+        );
+      }
+      continue;
+    }
+    if (e.topic === 'intel.alert.withdrawn') {
+      const w = withdrawnPayload.safeParse(e.payload);
+      if (!w.success) skip(e);
+      else hitTargets.push(...(await hitTargetsOfAlert(database.db, w.data.alertId)));
+      continue;
+    }
+    const parsed =
+      e.topic === 'container_events.stored'
+        ? eventsPayload.safeParse(e.payload)
+        : storedPayload.safeParse(e.payload);
     if (!parsed.success) {
-      options.logger?.warn({ eventId: e.id, topic: e.topic }, 'risk worker: event without the expected ids, skipped');
+      skip(e);
       continue;
     }
     if ('id' in parsed.data) ids.add(parsed.data.id);
     else containerEventIds.push(...parsed.data.ids);
   }
   for (const id of await assessedConsignmentsOfEvents(database.db, containerEventIds)) ids.add(id);
+  for (const id of await openConsignmentsOfHits(database.db, hitTargets, options.now ?? new Date()))
+    ids.add(id);
   if (ids.size === 0) return 0;
   const summary = await assessConsignments(database.db, [...ids], options);
   return summary.assessed;
@@ -56,7 +113,11 @@ export interface RiskWorker {
  * Starts the worker in this process: it drains the outbox, then polls every `intervalMs`.
  * A failing batch is logged and retried at the next poll (its events stay unconsumed).
  */
-export function startRiskWorker(database: Database, logger: Logger, options: { intervalMs?: number } = {}): RiskWorker {
+export function startRiskWorker(
+  database: Database,
+  logger: Logger,
+  options: { intervalMs?: number } = {},
+): RiskWorker {
   const intervalMs = options.intervalMs ?? 2000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -33,7 +33,7 @@ const view: ContainerView = {
   consigneeToOrder: false,
   vessel: {},
   anomalies: { sealChanged: true, sealsManifest: ['A'], sealsSeen: ['B'] },
-  intelligence: { matches: 0 },
+  intelligence: { matches: 0, alerts: [] },
   asOf: '2022-03-01T00:00:00.000Z',
 };
 

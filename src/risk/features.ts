@@ -195,7 +195,7 @@ const SPECS: readonly FeatureSpec[] = [
     name: 'intelligence_matches',
     kind: 'numeric',
     description:
-      'partner intelligence matching the container, consignment or parties (0 until federation exists)',
+      'partner alerts matching the container, its consignment, vessel or parties, as known at the decision',
     value: (v) => v.intelligence.matches,
     words: (x) => `${plain(x)} intelligence matches`,
   },

@@ -61,13 +61,21 @@ export async function listModels(db: Db): Promise<ModelSummary[]> {
 }
 
 export async function modelSummary(db: Db, version: number): Promise<ModelSummary | undefined> {
-  const row = await db.selectFrom('models').select(summaryColumns).where('version', '=', version).executeTakeFirst();
+  const row = await db
+    .selectFrom('models')
+    .select(summaryColumns)
+    .where('version', '=', version)
+    .executeTakeFirst();
   return row ? toSummary(row) : undefined;
 }
 
 /** A stored model, ready to score. */
 export async function loadStoredModel(db: Db, version: number): Promise<RiskModel | undefined> {
-  const row = await db.selectFrom('models').select(['version', 'model']).where('version', '=', version).executeTakeFirst();
+  const row = await db
+    .selectFrom('models')
+    .select(['version', 'model'])
+    .where('version', '=', version)
+    .executeTakeFirst();
   return row ? loadModel(row.version, row.model) : undefined;
 }
 
@@ -76,18 +84,29 @@ export async function loadStoredModel(db: Db, version: number): Promise<RiskMode
  * feature list) is logged and ignored, so assessment goes on with profiles only.
  */
 export async function championModel(db: Db, logger?: Logger): Promise<RiskModel | null> {
-  const row = await db.selectFrom('models').select(['version', 'model']).where('status', '=', 'champion').executeTakeFirst();
+  const row = await db
+    .selectFrom('models')
+    .select(['version', 'model'])
+    .where('status', '=', 'champion')
+    .executeTakeFirst();
   if (!row) return null;
   try {
     return loadModel(row.version, row.model);
   } catch (e) {
-    logger?.error({ version: row.version, err: e }, 'the champion model cannot be used; assessing with profiles only');
+    logger?.error(
+      { version: row.version, err: e },
+      'the champion model cannot be used; assessing with profiles only',
+    );
     return null;
   }
 }
 
 export async function championVersion(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('models').select('version').where('status', '=', 'champion').executeTakeFirst();
+  const row = await db
+    .selectFrom('models')
+    .select('version')
+    .where('status', '=', 'champion')
+    .executeTakeFirst();
   return row?.version;
 }
 
@@ -104,7 +123,10 @@ export interface ModelInsert {
 export async function insertModel(trx: Transaction<DB>, m: ModelInsert): Promise<number> {
   // Serialise version numbering between concurrent trainings.
   await sql`select pg_advisory_xact_lock(7166063)`.execute(trx);
-  const last = await trx.selectFrom('models').select(sql<number>`coalesce(max(version), 0)`.as('v')).executeTakeFirstOrThrow();
+  const last = await trx
+    .selectFrom('models')
+    .select(sql<number>`coalesce(max(version), 0)`.as('v'))
+    .executeTakeFirstOrThrow();
   const version = Number(last.v) + 1;
   await trx
     .insertInto('models')
@@ -129,7 +151,11 @@ export async function makeChampion(trx: Transaction<DB>, version: number): Promi
     .where('status', '=', 'champion')
     .returning('version')
     .executeTakeFirst();
-  await trx.updateTable('models').set({ status: 'champion', promoted_at: new Date() }).where('version', '=', version).execute();
+  await trx
+    .updateTable('models')
+    .set({ status: 'champion', promoted_at: new Date() })
+    .where('version', '=', version)
+    .execute();
   return previous?.version;
 }
 

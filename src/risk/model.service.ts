@@ -14,10 +14,17 @@ import { writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
 import { type TrainParams, type TrainProgress, train } from '../lib/gbdt/index.ts';
-import { assessmentMoment } from './assessment.service.ts';
 import { decisionPoints, labelsBetween } from './assessment.repo.ts';
+import { assessmentMoment } from './assessment.service.ts';
 import { featureVector } from './features.ts';
-import { addMetrics, championModel, insertModel, loadStoredModel, makeChampion, modelSummary } from './model.repo.ts';
+import {
+  addMetrics,
+  championModel,
+  insertModel,
+  loadStoredModel,
+  makeChampion,
+  modelSummary,
+} from './model.repo.ts';
 import {
   buildVocabularies,
   comparePromotion,
@@ -57,9 +64,19 @@ interface TimedRow extends LabelledRow {
 }
 
 /** Labelled rows of containers inspected in [from, to), oldest decision first. */
-export async function labelledRows(db: Kysely<DB>, from: string, to: string, onProgress?: (line: string) => void): Promise<TimedRow[]> {
+export async function labelledRows(
+  db: Kysely<DB>,
+  from: string,
+  to: string,
+  onProgress?: (line: string) => void,
+): Promise<TimedRow[]> {
   const labels = await labelsBetween(db, new Date(`${from}T00:00:00Z`), new Date(`${to}T00:00:00Z`));
-  const points = new Map((await decisionPoints(db, [...new Set(labels.map((l) => l.consignmentId))])).map((p) => [p.consignmentId, p]));
+  const points = new Map(
+    (await decisionPoints(db, [...new Set(labels.map((l) => l.consignmentId))])).map((p) => [
+      p.consignmentId,
+      p,
+    ]),
+  );
   const byMoment = new Map<number, number[]>();
   for (const p of points.values()) {
     // A label's moment is its assessment moment, never after the inspection itself.
@@ -109,15 +126,21 @@ export async function trainModel(db: Kysely<DB>, request: TrainingRequest): Prom
   }
   const features = currentFeatureSpecs();
   const split = splitByTime(rows);
-  const vocabularies = buildVocabularies(features, split.train.map((r) => r.values));
+  const vocabularies = buildVocabularies(
+    features,
+    split.train.map((r) => r.values),
+  );
   const params = { ...RISK_MODEL_PARAMS, ...request.params };
-  const validation = split.validation.length > 0 ? toDataset(features, vocabularies, split.validation) : undefined;
+  const validation =
+    split.validation.length > 0 ? toDataset(features, vocabularies, split.validation) : undefined;
   const engine = train(toDataset(features, vocabularies, split.train), params, {
     ...(validation ? { validation, calibration: validation } : {}),
     onProgress: (p: TrainProgress) =>
       request.onProgress?.(
         `tree ${p.iteration}: train log-loss ${p.trainLoss.toFixed(5)}` +
-          (p.validLoss === undefined ? '' : `, validation ${p.validLoss.toFixed(5)} (best tree ${p.bestIteration})`),
+          (p.validLoss === undefined
+            ? ''
+            : `, validation ${p.validLoss.toFixed(5)} (best tree ${p.bestIteration})`),
       ),
   });
   const holdout = evaluateOn({ version: 0, features, vocabularies, engine }, split.holdout);
@@ -148,7 +171,14 @@ export async function trainModel(db: Kysely<DB>, request: TrainingRequest): Prom
     });
     return v;
   });
-  return { version, rows: rows.length, hits, holdout, trees: engine.trees.length, seconds: (performance.now() - started) / 1000 };
+  return {
+    version,
+    rows: rows.length,
+    hits,
+    holdout,
+    trees: engine.trees.length,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 export interface Evaluation {
@@ -159,7 +189,12 @@ export interface Evaluation {
 }
 
 /** A model's figures on the outcomes of [from, to) (kept with the model). */
-export async function evaluateModel(db: Kysely<DB>, version: number, from: string, to: string): Promise<Evaluation> {
+export async function evaluateModel(
+  db: Kysely<DB>,
+  version: number,
+  from: string,
+  to: string,
+): Promise<Evaluation> {
   const model = await loadStoredModel(db, version);
   if (!model) throw errors.notFound('model', String(version));
   const metrics = evaluateOn(model, await labelledRows(db, from, to));
@@ -189,8 +224,12 @@ export async function promoteModel(
   const summary = await modelSummary(db, version);
   const candidate = await loadStoredModel(db, version);
   if (!summary || !candidate) throw errors.notFound('model', String(version));
-  if (summary.status === 'champion') throw errors.conflict(`model v${version} is already the champion`, { version });
-  const holdoutFrom = typeof summary.metrics.holdoutFrom === 'string' ? summary.metrics.holdoutFrom.slice(0, 10) : summary.trainingFrom;
+  if (summary.status === 'champion')
+    throw errors.conflict(`model v${version} is already the champion`, { version });
+  const holdoutFrom =
+    typeof summary.metrics.holdoutFrom === 'string'
+      ? summary.metrics.holdoutFrom.slice(0, 10)
+      : summary.trainingFrom;
   const rows = await labelledRows(db, holdoutFrom, summary.trainingTo);
   const champion = await championModel(db);
   const challengerMetrics = evaluateOn(candidate, rows);
@@ -218,7 +257,11 @@ export async function promoteModel(
       entityType: 'model',
       entityId: version,
       reason: options.force && !verdict.promote ? (options.reason ?? 'forced') : null,
-      details: { previousChampion: result.previousChampion, reasons: verdict.reasons, forced: options.force === true && !verdict.promote },
+      details: {
+        previousChampion: result.previousChampion,
+        reasons: verdict.reasons,
+        forced: options.force === true && !verdict.promote,
+      },
     });
   });
   return { ...result, promote: true };

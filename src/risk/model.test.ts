@@ -2,18 +2,49 @@ import { describe, expect, it } from 'vitest';
 import { composeAssessment, scoreInReason, topContributions } from './assessment.ts';
 import { buildVocabularies, comparePromotion, encodeRow, type HoldoutMetrics } from './model.ts';
 
-const metrics = (logLoss: number, auc: number): HoldoutMetrics => ({ rows: 100, hits: 5, logLoss, auc, hitsAtTop5: 2 });
+const metrics = (logLoss: number, auc: number): HoldoutMetrics => ({
+  rows: 100,
+  hits: 5,
+  logLoss,
+  auc,
+  hitsAtTop5: 2,
+});
 
 describe('comparePromotion', () => {
-  const cases: { name: string; challenger: HoldoutMetrics; champion: HoldoutMetrics | null; promote: boolean }[] = [
+  const cases: {
+    name: string;
+    challenger: HoldoutMetrics;
+    champion: HoldoutMetrics | null;
+    promote: boolean;
+  }[] = [
     { name: 'no champion', challenger: metrics(0.3, 0.6), champion: null, promote: true },
     { name: 'better on both', challenger: metrics(0.1, 0.9), champion: metrics(0.2, 0.8), promote: true },
     { name: 'equal', challenger: metrics(0.2, 0.8), champion: metrics(0.2, 0.8), promote: true },
-    { name: 'log-loss within 1 %', challenger: metrics(0.2019, 0.8), champion: metrics(0.2, 0.8), promote: true },
-    { name: 'log-loss 2 % worse', challenger: metrics(0.204, 0.8), champion: metrics(0.2, 0.8), promote: false },
+    {
+      name: 'log-loss within 1 %',
+      challenger: metrics(0.2019, 0.8),
+      champion: metrics(0.2, 0.8),
+      promote: true,
+    },
+    {
+      name: 'log-loss 2 % worse',
+      challenger: metrics(0.204, 0.8),
+      champion: metrics(0.2, 0.8),
+      promote: false,
+    },
     { name: 'AUC 0.02 lower', challenger: metrics(0.2, 0.78), champion: metrics(0.2, 0.8), promote: false },
-    { name: 'AUC not comparable', challenger: metrics(0.2, Number.NaN), champion: metrics(0.2, Number.NaN), promote: true },
-    { name: 'challenger log-loss NaN is not worse', challenger: metrics(Number.NaN, 0.8), champion: metrics(0.2, 0.8), promote: true },
+    {
+      name: 'AUC not comparable',
+      challenger: metrics(0.2, Number.NaN),
+      champion: metrics(0.2, Number.NaN),
+      promote: true,
+    },
+    {
+      name: 'challenger log-loss NaN is not worse',
+      challenger: metrics(Number.NaN, 0.8),
+      champion: metrics(0.2, 0.8),
+      promote: true,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -47,11 +78,26 @@ describe('encoding of feature values', () => {
 });
 
 describe('composeAssessment', () => {
-  const hit = (name: string, weight: number, action: 'score' | 'select' = 'score') => ({ profileId: 1, version: 2, name, weight, action });
-  const contribution = (feature: string, c: number) => ({ feature, value: 1, contribution: c, text: `${feature} text` });
+  const hit = (name: string, weight: number, action: 'score' | 'select' = 'score') => ({
+    profileId: 1,
+    version: 2,
+    name,
+    weight,
+    action,
+  });
+  const contribution = (feature: string, c: number) => ({
+    feature,
+    value: 1,
+    contribution: c,
+    text: `${feature} text`,
+  });
 
   it('adds model points and scoring profile weights, and writes the score into the explanation', () => {
-    const draft = composeAssessment([hit('A', 20), hit('B', 0, 'select')], { version: 4, probability: 0.1234, contributions: [] }, { '1': 2 });
+    const draft = composeAssessment(
+      [hit('A', 20), hit('B', 0, 'select')],
+      { version: 4, probability: 0.1234, contributions: [] },
+      { '1': 2 },
+    );
     expect(draft.score).toBe(32.34);
     expect(draft.mandatory).toBe(true);
     expect(scoreInReason(draft.explanation)).toBe(32.34);

@@ -8,7 +8,15 @@
  * prior of its target statistics: unknown parties are neither trusted nor suspected.
  */
 import { z } from 'zod';
-import { type Dataset, deserialize, type FeatureSpec, logLoss, type Model, rocAuc, serialize } from '../lib/gbdt/index.ts';
+import {
+  type Dataset,
+  deserialize,
+  type FeatureSpec,
+  logLoss,
+  type Model,
+  rocAuc,
+  serialize,
+} from '../lib/gbdt/index.ts';
 import type { AssessedContribution, ModelScore } from './assessment.ts';
 import { describeContribution, FEATURES, featureVector } from './features.ts';
 import type { ContainerView } from './view.ts';
@@ -33,7 +41,12 @@ const storedModel = z.object({
 
 /** The JSON kept in models.model. */
 export function storeModel(model: Omit<RiskModel, 'version'>): Record<string, unknown> {
-  return { format: 'tandem-risk-model/1', features: model.features, vocabularies: model.vocabularies, engine: serialize(model.engine) };
+  return {
+    format: 'tandem-risk-model/1',
+    features: model.features,
+    vocabularies: model.vocabularies,
+    engine: serialize(model.engine),
+  };
 }
 
 /** Reads a stored model back; a model stored by another feature list is refused with the difference. */
@@ -48,7 +61,12 @@ export function loadModel(version: number, json: unknown): RiskModel {
       `model v${version} was trained on other features (missing: ${missing.join(', ') || 'none'}; no longer computed: ${extra.join(', ') || 'none'}); train a new model`,
     );
   }
-  return { version, features: parsed.features, vocabularies: parsed.vocabularies, engine: deserialize(parsed.engine) };
+  return {
+    version,
+    features: parsed.features,
+    vocabularies: parsed.vocabularies,
+    engine: deserialize(parsed.engine),
+  };
 }
 
 /** The engine's feature list for the features computed today. */
@@ -57,7 +75,10 @@ export function currentFeatureSpecs(): FeatureSpec[] {
 }
 
 /** Vocabularies of the categorical features, in first-seen order (deterministic for a given row order). */
-export function buildVocabularies(features: readonly FeatureSpec[], rows: readonly FeatureValue[][]): Record<string, string[]> {
+export function buildVocabularies(
+  features: readonly FeatureSpec[],
+  rows: readonly FeatureValue[][],
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   features.forEach((f, i) => {
     if (f.kind !== 'categorical') return;
@@ -92,7 +113,9 @@ export function encodeRow(
 }
 
 export function vocabularyLookups(vocabularies: Record<string, string[]>): Map<string, Map<string, number>> {
-  return new Map(Object.entries(vocabularies).map(([name, values]) => [name, new Map(values.map((v, i) => [v, i]))]));
+  return new Map(
+    Object.entries(vocabularies).map(([name, values]) => [name, new Map(values.map((v, i) => [v, i]))]),
+  );
 }
 
 export interface LabelledRow {
@@ -111,7 +134,8 @@ export function toDataset(
   const m = features.length;
   const matrix = new Float64Array(rows.length * m);
   const lookups = vocabularyLookups(vocabularies);
-  for (const [i, r] of rows.entries()) matrix.set(encodeRow(features, vocabularies, r.values, lookups), i * m);
+  for (const [i, r] of rows.entries())
+    matrix.set(encodeRow(features, vocabularies, r.values, lookups), i * m);
   return {
     features: [...features],
     rows: rows.length,
@@ -149,7 +173,9 @@ export interface HoldoutMetrics {
 /** A model's figures on labelled rows. */
 export function evaluateOn(model: RiskModel, rows: readonly LabelledRow[]): HoldoutMetrics {
   const lookups = vocabularyLookups(model.vocabularies);
-  const probabilities = rows.map((r) => model.engine.predictProba(encodeRow(model.features, model.vocabularies, r.values, lookups)));
+  const probabilities = rows.map((r) =>
+    model.engine.predictProba(encodeRow(model.features, model.vocabularies, r.values, lookups)),
+  );
   const labels = Uint8Array.from(rows, (r) => (r.hit ? 1 : 0));
   const weights = Float64Array.from(rows, (r) => r.weight);
   const k = Math.ceil(rows.length * 0.05);
@@ -179,7 +205,10 @@ export interface PromotionVerdict {
  * same time-based holdout: weighted log-loss at most 1 % higher and ROC AUC at most 0.01 lower
  * (AUC is skipped when the holdout has no hit). Without a champion any model may be promoted.
  */
-export function comparePromotion(challenger: HoldoutMetrics, champion: HoldoutMetrics | null): PromotionVerdict {
+export function comparePromotion(
+  challenger: HoldoutMetrics,
+  champion: HoldoutMetrics | null,
+): PromotionVerdict {
   if (!champion) return { promote: true, reasons: ['there is no champion yet'] };
   const reasons: string[] = [];
   const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(4));
@@ -191,7 +220,9 @@ export function comparePromotion(challenger: HoldoutMetrics, champion: HoldoutMe
   let aucOk = true;
   if (!Number.isNaN(champion.auc) && !Number.isNaN(challenger.auc)) {
     aucOk = challenger.auc >= champion.auc - PROMOTION_TOLERANCE.auc;
-    reasons.push(`ROC AUC ${f(challenger.auc)} vs champion ${f(champion.auc)}: ${aucOk ? 'not worse' : 'worse'}`);
+    reasons.push(
+      `ROC AUC ${f(challenger.auc)} vs champion ${f(champion.auc)}: ${aucOk ? 'not worse' : 'worse'}`,
+    );
   } else reasons.push('ROC AUC not comparable (the holdout has no hit or no clean row)');
   return { promote: lossOk && aucOk, reasons };
 }

@@ -46,7 +46,7 @@ function view(overrides: Partial<ContainerView> = {}): ContainerView {
     consigneeToOrder: false,
     vessel: { imo: '9000015', name: 'MSC TESTING', voyage: 'V001' },
     anomalies: { sealChanged: false, sealsManifest: ['EC100001'], sealsSeen: ['EC100001'] },
-    intelligence: { matches: 0 },
+    intelligence: { matches: 0, alerts: [] },
     asOf,
     ...overrides,
   };

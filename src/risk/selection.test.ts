@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type SelectionCandidate, type SelectionReason, seededRandom, selectForInspection } from './selection.ts';
+import {
+  type SelectionCandidate,
+  type SelectionReason,
+  seededRandom,
+  selectForInspection,
+} from './selection.ts';
 
 /** Candidates from a compact notation: 'a:9' scores 9, 'a:9!' is mandatory, 'a:9m' manual. */
 function candidates(spec: string): SelectionCandidate[] {
@@ -32,8 +37,20 @@ const reasonCode: Record<SelectionReason, string> = {
 };
 
 const cases: Case[] = [
-  { name: 'highest risk fills the capacity', spec: 'a:1 b:5 c:3 d:4', capacity: 2, share: 0, expected: ['b=risk', 'd=risk'] },
-  { name: 'ties are broken by key', spec: 'b:2 a:2 c:2', capacity: 2, share: 0, expected: ['a=risk', 'b=risk'] },
+  {
+    name: 'highest risk fills the capacity',
+    spec: 'a:1 b:5 c:3 d:4',
+    capacity: 2,
+    share: 0,
+    expected: ['b=risk', 'd=risk'],
+  },
+  {
+    name: 'ties are broken by key',
+    spec: 'b:2 a:2 c:2',
+    capacity: 2,
+    share: 0,
+    expected: ['a=risk', 'b=risk'],
+  },
   {
     name: 'mandatory hits come first whatever their score',
     spec: 'a:9 b:0.1! c:8',
@@ -57,8 +74,21 @@ const cases: Case[] = [
     overCapacity: 1,
     overflow: ['a'],
   },
-  { name: 'zero capacity still keeps mandatory hits', spec: 'a:1! b:5', capacity: 0, expected: ['a=mandatory'], overCapacity: 1, overflow: ['a'] },
-  { name: 'fewer candidates than capacity selects all', spec: 'a:1 b:2', capacity: 10, share: 0, expected: ['b=risk', 'a=risk'] },
+  {
+    name: 'zero capacity still keeps mandatory hits',
+    spec: 'a:1! b:5',
+    capacity: 0,
+    expected: ['a=mandatory'],
+    overCapacity: 1,
+    overflow: ['a'],
+  },
+  {
+    name: 'fewer candidates than capacity selects all',
+    spec: 'a:1 b:2',
+    capacity: 10,
+    share: 0,
+    expected: ['b=risk', 'a=risk'],
+  },
   { name: 'no candidates', spec: '', capacity: 5, expected: [] },
   {
     name: 'exploration takes round(share x remaining) of the capacity',
@@ -77,7 +107,9 @@ describe('selectForInspection', () => {
         ...(c.share === undefined ? {} : { explorationShare: c.share }),
         seed: 'test',
       });
-      const got = r.selected.map((s) => `${s.reason === 'exploration' ? '?' : s.key}=${reasonCode[s.reason]}`);
+      const got = r.selected.map(
+        (s) => `${s.reason === 'exploration' ? '?' : s.key}=${reasonCode[s.reason]}`,
+      );
       expect(got).toEqual(c.expected);
       expect(r.overCapacity).toBe(c.overCapacity ?? 0);
       expect(r.overflowKeys).toEqual(c.overflow ?? []);
@@ -118,7 +150,9 @@ describe('selectForInspection', () => {
   });
 
   it('refuses duplicate candidates and a bad capacity', () => {
-    expect(() => selectForInspection(candidates('a:1 a:2'), { capacity: 1, seed: 'x' })).toThrow(/appears twice/);
+    expect(() => selectForInspection(candidates('a:1 a:2'), { capacity: 1, seed: 'x' })).toThrow(
+      /appears twice/,
+    );
     expect(() => selectForInspection([], { capacity: -1, seed: 'x' })).toThrow(/capacity/);
     expect(() => selectForInspection([], { capacity: 1, explorationShare: 2, seed: 'x' })).toThrow(/share/);
   });

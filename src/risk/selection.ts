@@ -92,14 +92,23 @@ export function selectForInspection(
   for (const c of rest.slice(0, riskSlots)) selected.push({ key: c.key, reason: 'risk', probability: 1 });
 
   const pool = rest.slice(riskSlots);
-  const picks = drawWithoutReplacement(pool.length, Math.min(explorationSlots, pool.length), seededRandom(options.seed));
+  const picks = drawWithoutReplacement(
+    pool.length,
+    Math.min(explorationSlots, pool.length),
+    seededRandom(options.seed),
+  );
   const probability = pool.length === 0 ? 0 : picks.length / pool.length;
   for (const i of picks) {
     const c = pool[i];
     if (c) selected.push({ key: c.key, reason: 'exploration', probability });
   }
 
-  const counts: Record<SelectionReason, number> = { manual: 0, mandatory_profile: 0, risk: 0, exploration: 0 };
+  const counts: Record<SelectionReason, number> = {
+    manual: 0,
+    mandatory_profile: 0,
+    risk: 0,
+    exploration: 0,
+  };
   for (const s of selected) counts[s.reason] += 1;
   return { selected, capacity: options.capacity, overCapacity, overflowKeys, counts };
 }
@@ -107,7 +116,8 @@ export function selectForInspection(
 function assertUniqueKeys(candidates: readonly SelectionCandidate[]): void {
   const seen = new Set<string>();
   for (const c of candidates) {
-    if (seen.has(c.key)) throw new RangeError(`candidate ${c.key} appears twice; give one candidate per container`);
+    if (seen.has(c.key))
+      throw new RangeError(`candidate ${c.key} appears twice; give one candidate per container`);
     seen.add(c.key);
   }
 }

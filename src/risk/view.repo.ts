@@ -6,7 +6,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { ContainerEventType, DB } from '../db/schema.ts';
 
-const knownAt = sql<Date>`coalesce(c.declared_at, c.created_at)`;
+// Truncated to milliseconds: a moment read back into JavaScript (a Date) has millisecond
+// precision, and the database's microseconds would otherwise put a record just after the moment
+// it was known at.
+const knownAt = sql<Date>`date_trunc('milliseconds', coalesce(c.declared_at, c.created_at))`;
 
 export interface ConsignmentRow {
   consignmentId: number;
@@ -35,6 +38,7 @@ export interface ConsignmentRow {
   vesselName: string | null;
   voyage: string | null;
   eta: Date | null;
+  portCallId: number | null;
 }
 
 /** Container-in-consignment rows of the consignments known at `asOf` that match the query. */
@@ -72,6 +76,7 @@ export async function loadConsignmentRows(
       'pc.vessel_name as vesselName',
       'pc.voyage',
       'pc.eta',
+      'c.port_call_id as portCallId',
     ])
     .select([
       sql<string | null>`coalesce(pc.port_locode, c.port_locode)`.as('portLocode'),
@@ -130,14 +135,14 @@ export interface PartyHistoryRow {
 function partyRoles(partyIds: number[]) {
   const ids = sql`any(${partyIds}::bigint[])`;
   return sql`(
-    select shipper_id as party_id, id as consignment_id, coalesce(declared_at, created_at) as known_at
+    select shipper_id as party_id, id as consignment_id, date_trunc('milliseconds', coalesce(declared_at, created_at)) as known_at
       from consignments where shipper_id = ${ids}
     union
-    select consignee_id, id, coalesce(declared_at, created_at) from consignments where consignee_id = ${ids}
+    select consignee_id, id, date_trunc('milliseconds', coalesce(declared_at, created_at)) from consignments where consignee_id = ${ids}
     union
-    select notify_party_id, id, coalesce(declared_at, created_at) from consignments where notify_party_id = ${ids}
+    select notify_party_id, id, date_trunc('milliseconds', coalesce(declared_at, created_at)) from consignments where notify_party_id = ${ids}
     union
-    select forwarder_id, id, coalesce(declared_at, created_at) from consignments where forwarder_id = ${ids}
+    select forwarder_id, id, date_trunc('milliseconds', coalesce(declared_at, created_at)) from consignments where forwarder_id = ${ids}
   )`;
 }
 
@@ -256,4 +261,55 @@ export async function loadUsualMassPerPackage(
        and ${knownAt} <= ${asOf}
      group by 1`.execute(db);
   return new Map(result.rows.map((r) => [r.heading, Number(r.usual)]));
+}
+
+export type PartnerAction = 'scan_on_arrival' | 'monitor' | 'hold';
+
+/** One correlation hit of a partner alert, as known at `asOf`. */
+export interface PartnerHitRow {
+  entityType: 'container' | 'consignment' | 'container_event' | 'port_call' | 'party';
+  /** For a container event, the event's container; otherwise the hit's entity. */
+  entityId: number;
+  alertId: number;
+  alertUid: string;
+  originAgency: string;
+  recommendedAction: PartnerAction;
+  identifierKind: string;
+  identifierValue: string;
+}
+
+/**
+ * Correlation hits of partner alerts on the given entities, as known at `asOf`: the hit was
+ * recorded at or before `asOf` (so was the alert it matched), the alert was valid then
+ * (`valid_from <= asOf < valid_until`), and it was not yet withdrawn (a withdrawal received
+ * after `asOf` does not count). Hits on container events count when the event occurred by `asOf`.
+ */
+export async function loadPartnerHits(
+  db: Kysely<DB>,
+  keys: { containerIds: number[]; consignmentIds: number[]; partyIds: number[]; portCallIds: number[] },
+  asOf: Date,
+): Promise<PartnerHitRow[]> {
+  const ids = (list: number[]) => sql`any(${list}::bigint[])`;
+  const result = await sql<PartnerHitRow>`
+    select h.entity_type as "entityType",
+           coalesce(e.container_id, h.entity_id) as "entityId",
+           a.id as "alertId", a.uid as "alertUid", a.origin_agency as "originAgency",
+           a.recommended_action as "recommendedAction",
+           h.identifier_kind as "identifierKind", h.identifier_value as "identifierValue"
+      from intel_hits h
+      join intel_alerts a on a.id = h.alert_id
+      left join container_events e on h.entity_type = 'container_event' and e.id = h.entity_id
+     where not a.local
+       and date_trunc('milliseconds', h.created_at) <= ${asOf}
+       and a.valid_from <= ${asOf}
+       and (a.valid_until is null or a.valid_until > ${asOf})
+       and (a.status = 'active' or a.updated_at > ${asOf})
+       and (   (h.entity_type = 'container' and h.entity_id = ${ids(keys.containerIds)})
+            or (h.entity_type = 'consignment' and h.entity_id = ${ids(keys.consignmentIds)})
+            or (h.entity_type = 'party' and h.entity_id = ${ids(keys.partyIds)})
+            or (h.entity_type = 'port_call' and h.entity_id = ${ids(keys.portCallIds)})
+            or (h.entity_type = 'container_event' and e.container_id = ${ids(keys.containerIds)}
+                and e.occurred_at <= ${asOf}))
+     order by h.id`.execute(db);
+  return result.rows.map((r) => ({ ...r, entityId: Number(r.entityId), alertId: Number(r.alertId) }));
 }

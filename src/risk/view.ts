@@ -11,7 +11,11 @@
  * - inspection outcomes with `inspected_at < asOf`, never those of the consignment itself;
  * - container events with `occurred_at <= asOf` of the import leg (see EVENT_LEAD_MS; events
  *   without a time are ignored);
- * - the usual mass per package of an HS heading from goods of consignments known at `asOf`.
+ * - the usual mass per package of an HS heading from goods of consignments known at `asOf`;
+ * - partner intelligence: correlation hits recorded at or before `asOf` of partner alerts valid
+ *   at `asOf` and not withdrawn by then (see loadPartnerHits). Alerts keep only their latest
+ *   version, so a later change of an alert's action or validity is the one fact a rebuilt view
+ *   can see early (docs/federation.md).
  * The no-leak test in view.test.ts builds views, adds later facts, and rebuilds: identical.
  */
 import type { Kysely } from 'kysely';
@@ -23,9 +27,12 @@ import {
   loadConsignmentRows,
   loadContainerEvents,
   loadGoods,
+  loadPartnerHits,
   loadPartyHistory,
   loadPriorOutcomes,
   loadUsualMassPerPackage,
+  type PartnerAction,
+  type PartnerHitRow,
   type PartyHistoryRow,
   type PriorOutcomes,
 } from './view.repo.ts';
@@ -90,9 +97,23 @@ export interface ContainerView {
     sealsManifest: string[];
     sealsSeen: string[];
   };
-  /** Matches of partner intelligence; 0 until federation exists. */
-  intelligence: { matches: number };
+  /** Partner alerts matching the container, its consignment, vessel or parties, as known at `asOf`. */
+  intelligence: { matches: number; alerts: PartnerMatch[] };
   asOf: string;
+}
+
+/** A partner alert that matched, and on what. */
+export interface PartnerMatch {
+  alertUid: string;
+  originAgency: string;
+  recommendedAction: PartnerAction;
+  /**
+   * What matched: the container itself (its number, or a seal on it), its consignment (the
+   * transport document), its vessel, or one of its parties.
+   */
+  on: 'container' | 'consignment' | 'vessel' | 'party';
+  identifierKind: string;
+  identifierValue: string;
 }
 
 /**
@@ -140,11 +161,13 @@ export async function buildContainerViews(
     ),
   ];
   const earliestKnown = new Date(Math.min(...rows.map((r) => r.knownAt.getTime())) - EVENT_LEAD_MS);
-  const [goods, history, outcomes, events] = await Promise.all([
+  const portCallIds = [...new Set(rows.map((r) => r.portCallId).filter((id) => id != null))];
+  const [goods, history, outcomes, events, partnerHits] = await Promise.all([
     loadGoods(db, consignmentIds),
     loadPartyHistory(db, partyIds, asOf),
     loadPriorOutcomes(db, partyIds, consignmentIds, asOf),
     loadContainerEvents(db, containerIds, earliestKnown, asOf),
+    loadPartnerHits(db, { containerIds, consignmentIds, partyIds, portCallIds }, asOf),
   ]);
   const headings = [...new Set(goods.map((g) => headingOf(g.hsCode)).filter((h) => h != null))];
   const usualMass = await loadUsualMassPerPackage(db, headings, asOf);
@@ -163,8 +186,54 @@ export async function buildContainerViews(
       historyById,
       outcomes,
       usualMass,
+      partnerHits: hitsOf(row, partnerHits),
     }),
   );
+}
+
+/** The hits that concern one container-in-consignment row. */
+function hitsOf(row: ConsignmentRow, hits: PartnerHitRow[]): PartnerHitRow[] {
+  const parties = new Set([row.shipperId, row.consigneeId, row.notifyPartyId, row.forwarderId]);
+  return hits.filter((h) => {
+    switch (h.entityType) {
+      case 'container':
+      case 'container_event':
+        return h.entityId === row.containerId;
+      case 'consignment':
+        return h.entityId === row.consignmentId;
+      case 'port_call':
+        return h.entityId === row.portCallId;
+      default:
+        return parties.has(h.entityId);
+    }
+  });
+}
+
+const MATCH_ON: Record<PartnerHitRow['entityType'], PartnerMatch['on']> = {
+  container: 'container',
+  container_event: 'container',
+  consignment: 'consignment',
+  port_call: 'vessel',
+  party: 'party',
+};
+
+/** One entry per matching alert (its most specific match first), in alert order. */
+function partnerMatches(hits: PartnerHitRow[]): PartnerMatch[] {
+  const specificity = ['container', 'consignment', 'party', 'vessel'];
+  const byAlert = new Map<number, PartnerMatch>();
+  for (const h of hits) {
+    const match: PartnerMatch = {
+      alertUid: h.alertUid,
+      originAgency: h.originAgency,
+      recommendedAction: h.recommendedAction,
+      on: MATCH_ON[h.entityType],
+      identifierKind: h.identifierKind,
+      identifierValue: h.identifierValue,
+    };
+    const prev = byAlert.get(h.alertId);
+    if (!prev || specificity.indexOf(match.on) < specificity.indexOf(prev.on)) byAlert.set(h.alertId, match);
+  }
+  return [...byAlert.entries()].sort(([a], [b]) => a - b).map(([, m]) => m);
 }
 
 /**
@@ -197,6 +266,7 @@ interface AssemblyInputs {
   historyById: Map<number, PartyHistoryRow>;
   outcomes: PriorOutcomes;
   usualMass: Map<string, number>;
+  partnerHits: PartnerHitRow[];
 }
 
 function assembleView(row: ConsignmentRow, inputs: AssemblyInputs): ContainerView {
@@ -268,9 +338,14 @@ function assembleView(row: ConsignmentRow, inputs: AssemblyInputs): ContainerVie
       sealsManifest: row.seals,
       sealsSeen,
     },
-    intelligence: { matches: 0 },
+    intelligence: intelligenceOf(inputs.partnerHits),
     asOf: asOf.toISOString(),
   };
+}
+
+function intelligenceOf(hits: PartnerHitRow[]): ContainerView['intelligence'] {
+  const alerts = partnerMatches(hits);
+  return { matches: alerts.length, alerts };
 }
 
 function partyView(id: number, row: ConsignmentRow, inputs: AssemblyInputs): PartyView | undefined {

@@ -6,8 +6,14 @@ import type { Kysely } from 'kysely';
 import { type Database, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
+import {
+  getAssessment,
+  listScannerCapacities,
+  selectionRun,
+  setScannerCapacity,
+  worklistOfDay,
+} from './assessment.repo.ts';
 import { selectPortDay } from './assessment.service.ts';
-import { getAssessment, listScannerCapacities, selectionRun, setScannerCapacity, worklistOfDay } from './assessment.repo.ts';
 import { listModels } from './model.repo.ts';
 import { promoteModel } from './model.service.ts';
 
@@ -48,7 +54,10 @@ export class WorklistService {
 
   /** The containers selected at `port` on `date`, with the run's capacity and overflow. */
   async worklist(port: string, date: string) {
-    const [run, items] = await Promise.all([selectionRun(this.db, port, date), worklistOfDay(this.db, port, date)]);
+    const [run, items] = await Promise.all([
+      selectionRun(this.db, port, date),
+      worklistOfDay(this.db, port, date),
+    ]);
     return {
       port,
       date,
@@ -78,7 +87,8 @@ export class WorklistService {
   }
 
   promote(version: number, actor: string, options: { force?: boolean; reason?: string }) {
-    if (options.force && !options.reason) throw errors.validation('a forced promotion needs a reason', { field: 'reason' });
+    if (options.force && !options.reason)
+      throw errors.validation('a forced promotion needs a reason', { field: 'reason' });
     return promoteModel(this.db, version, actor, options);
   }
 

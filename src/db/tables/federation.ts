@@ -15,7 +15,16 @@ export type IdentifierKind =
   | 'party_identifier';
 export type HitEntityType = 'container' | 'consignment' | 'container_event' | 'port_call' | 'party';
 export type DeliveryStatus = 'awaiting_approval' | 'pending' | 'delivered' | 'rejected' | 'cancelled';
-export type FederationMessageKind = 'alert.upsert' | 'alert.withdraw';
+export type FederationMessageKind =
+  | 'alert.upsert'
+  | 'alert.withdraw'
+  | 'feedback.upsert'
+  | 'mo.upsert'
+  | 'mo.withdraw'
+  | 'stats.figures'
+  | 'operation.upsert'
+  | 'operation.tally';
+export type FederationObjectType = 'alert' | 'feedback' | 'mo_report' | 'statistics' | 'joint_operation';
 
 export interface FederationPartnersTable {
   code: string;
@@ -71,8 +80,12 @@ export interface FederationDeliveriesTable {
   id: Generated<number>;
   message_id: string;
   partner_code: string;
-  alert_id: number;
+  /** Set for alert messages (migration 0006 made it optional). */
+  alert_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The version of the object carried (alert or other). */
   alert_version: number;
+  object_type: ColumnType<FederationObjectType, FederationObjectType | undefined, FederationObjectType>;
+  object_id: ColumnType<number | null, number | null | undefined, number | null>;
   kind: FederationMessageKind;
   payload: Json;
   status: DeliveryStatus;

@@ -1,0 +1,132 @@
+/**
+ * `tandem hold`, `tandem gate check` and `tandem breach` through the program's own parse, on a
+ * database of each kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import {
+  containerNumber,
+  jsonLines,
+  newConsignment,
+  newContainerEvent,
+} from '../../test/support/factories.ts';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/index.ts';
+import { drainBarrierEvents } from '../inspection/index.ts';
+import { buildProgram } from './program.ts';
+
+for (const kind of databaseKinds) {
+  describe(`tandem hold, gate and breach [${kind}]`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-hold-cli-'));
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
+    let server: TestDatabase | undefined;
+
+    beforeAll(async () => {
+      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
+      delete process.env.DATABASE_URL;
+      if (kind === 'server') {
+        server = await freshDatabase('server');
+        // This pool stays idle (the commands open their own); dropping the database at the end
+        // terminates its connection, which is expected here.
+        server.pool?.on('error', () => {});
+        process.env.DATABASE_URL = server.url;
+      }
+      process.env.TANDEM_LOG_LEVEL = 'silent';
+    });
+    afterAll(async () => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await server?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    });
+
+    /** Runs `tandem ...args` and returns what it printed on stdout. */
+    async function tandem(...args: string[]): Promise<string> {
+      let out = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out += String(chunk);
+        return true;
+      });
+      try {
+        await buildProgram()
+          .exitOverride()
+          .parseAsync(['node', 'tandem', ...args]);
+      } finally {
+        vi.restoreAllMocks();
+      }
+      return out;
+    }
+
+    const file = (name: string, text: string) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, text);
+      return p;
+    };
+
+    it('places, lists and shows a hold; gate check answers without logging; a breach is listed', async () => {
+      await tandem(
+        'ingest',
+        file('cargo.jsonl', jsonLines([{ type: 'consignment', ...newConsignment(11) }])),
+      );
+      const number = containerNumber(11);
+      const placed = await tandem(
+        'hold',
+        'place',
+        number,
+        '--physical',
+        '--reason',
+        'intelligence on the consignee',
+      );
+      expect(placed).toMatch(
+        new RegExp(`^hold (\\d+) placed on ${number} at BEANR; required: scan, physical`),
+      );
+      const holdId = Number(/^hold (\d+)/.exec(placed)?.[1]);
+
+      const listed = JSON.parse(await tandem('hold', 'list', '--status', 'active', '--json'));
+      expect(listed).toEqual([
+        expect.objectContaining({ id: holdId, containerNumber: number, source: 'manual' }),
+      ]);
+      const shown = await tandem('hold', 'show', String(holdId));
+      expect(shown).toContain('reason       intelligence on the consignee');
+      expect(shown).toContain('scan queued');
+
+      expect(await tandem('gate', 'check', number)).toBe(
+        `${number}: HOLD (CUSTOMS_HOLD, SCAN_PENDING, PHYSICAL_PENDING), hold ${holdId}\n`,
+      );
+      expect(JSON.parse(await tandem('hold', 'show', String(holdId), '--json')).gateQueries).toEqual([]);
+
+      const gateOut = newContainerEvent(11, { eventType: 'gate_out', occurredAt: new Date().toISOString() });
+      await tandem('ingest', file('events.jsonl', jsonLines([{ type: 'container_event', ...gateOut }])));
+      const config = loadConfig();
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        expect(await drainBarrierEvents(database)).toBe(1);
+      } finally {
+        await database.close();
+      }
+      const breaches = await tandem('breach', 'list', '--open');
+      expect(breaches).toContain(`${number}  BEANR  hold ${holdId}`);
+      expect(breaches).toContain('OPEN');
+      // Each command opens the database anew: on the embedded one that takes seconds each.
+    }, 240_000);
+
+    it('says what is wrong with a bad option or number', async () => {
+      await expect(tandem('gate', 'check', 'MSCU1234560')).rejects.toThrow(/check digit/);
+      await expect(tandem('hold', 'list', '--status', 'lifted')).rejects.toThrow(
+        /active, released, overridden/,
+      );
+      await expect(
+        tandem('hold', 'place', containerNumber(11), '--reason', 'x', '--port', 'NLRTM'),
+      ).rejects.toThrow(/not one of this customs service's ports/);
+    });
+  });
+}

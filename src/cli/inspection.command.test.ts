@@ -1,0 +1,204 @@
+/**
+ * `tandem scanner` and `tandem inspection` through the program's own parse, on a database of
+ * each kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL): a scan with an anomaly,
+ * its UFF file, the referred physical inspection with readings, and the hold released.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { containerNumber, jsonLines, newConsignment } from '../../test/support/factories.ts';
+import { buildProgram } from './program.ts';
+
+for (const kind of databaseKinds) {
+  // Every command opens the database anew, as at a terminal: slow on the embedded database.
+  describe(`tandem scanner and inspection [${kind}]`, { timeout: 240_000 }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-inspection-cli-'));
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
+    let server: TestDatabase | undefined;
+
+    beforeAll(async () => {
+      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
+      delete process.env.DATABASE_URL;
+      if (kind === 'server') {
+        server = await freshDatabase('server');
+        process.env.DATABASE_URL = server.url;
+      }
+    });
+    afterAll(async () => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      if (server) {
+        // pg's pool.end() resolves before its connections have closed: wait until the commands'
+        // connections are gone, so dropping the database does not cut one off mid-close.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await sql<{ n: number }>`
+            select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and pid <> pg_backend_pid()`.execute(server.db);
+          if (rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await server.close();
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    });
+
+    /** Runs `tandem ...args` and returns what it printed on stdout. */
+    async function tandem(...args: string[]): Promise<string> {
+      let out = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        out += String(chunk);
+        return true;
+      });
+      try {
+        await buildProgram()
+          .exitOverride()
+          .parseAsync(['node', 'tandem', ...args]);
+      } finally {
+        vi.restoreAllMocks();
+      }
+      return out;
+    }
+
+    const file = (name: string, bytes: string | Buffer) => {
+      const p = path.join(dir, name);
+      fs.writeFileSync(p, bytes);
+      return p;
+    };
+
+    it('adds, changes and lists scanners, and says what is wrong with a bad port', async () => {
+      expect(
+        await tandem(
+          'scanner',
+          'add',
+          'ANR-S1',
+          '--port',
+          'beanr',
+          '--name',
+          'Kallo portal',
+          '--capacity',
+          '6',
+        ),
+      ).toBe('added ANR-S1\tBEANR\t6/h\tactive\tKallo portal\n');
+      expect(await tandem('scanner', 'set', 'ANR-S1', '--capacity', '12')).toContain('12/h\tactive');
+      expect(JSON.parse(await tandem('scanner', 'list', '--json'))).toEqual([
+        expect.objectContaining({ code: 'ANR-S1', port: 'BEANR', capacityPerHour: 12 }),
+      ]);
+      await expect(
+        tandem('scanner', 'add', 'X1', '--port', 'ZZZZZ', '--name', 'x', '--capacity', '1'),
+      ).rejects.toThrow(/ZZ is not an ISO 3166-1 country/);
+      await expect(tandem('scanner', 'set', 'ANR-S1', '--capacity', 'lots')).rejects.toThrow(
+        /whole boxes per hour/,
+      );
+    });
+
+    it('works a scan with an anomaly, its UFF file, the referred physical inspection and its readings', async () => {
+      const number = containerNumber(21);
+      await tandem(
+        'ingest',
+        file('cargo.jsonl', jsonLines([{ type: 'consignment', ...newConsignment(21) }])),
+      );
+      const placed = await tandem('hold', 'place', number, '--reason', 'intelligence on the consignee');
+      const holdId = Number(/^hold (\d+)/.exec(placed)?.[1]);
+
+      const queue = await tandem('inspection', 'queue', 'ANR-S1');
+      expect(queue).toContain('ANR-S1 at BEANR: 1 boxes, 5.0 min each, 0 will miss their deadline');
+      expect(queue).toContain(number);
+      const [scan] = JSON.parse(await tandem('inspection', 'list', '--kind', 'scan', '--json'));
+      const id = String(scan.id);
+
+      await expect(tandem('inspection', 'start', id)).rejects.toThrow(
+        /is queued: cannot start it; assign it first/,
+      );
+      expect(await tandem('inspection', 'assign', id, '--scanner', 'ANR-S1', '--assignee', 'ivo')).toContain(
+        'assigned\tANR-S1 ivo',
+      );
+      expect(await tandem('inspection', 'start', id)).toContain('in_progress');
+      const uff = file(
+        'scan-0001.h5',
+        Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)]),
+      );
+      expect(await tandem('inspection', 'attach', id, uff, '--kind', 'uff')).toMatch(
+        /^attached: attachment \d+ uff application\/x-hdf5 72 bytes/,
+      );
+      expect(await tandem('inspection', 'attach', id, uff, '--kind', 'uff')).toMatch(/^already attached/);
+      await expect(
+        tandem('inspection', 'attach', id, file('notes.txt', 'all fine'), '--kind', 'scan_image'),
+      ).rejects.toThrow(/unrecognised file/);
+      await expect(tandem('inspection', 'complete', id, '--verdict', 'anomaly')).rejects.toThrow(
+        /anomalyRegion/,
+      );
+      const completed = await tandem(
+        'inspection',
+        'complete',
+        id,
+        '--verdict',
+        'anomaly',
+        '--region',
+        'roof, rear third',
+      );
+      expect(completed).toMatch(/completed anomaly \(roof, rear third\)/);
+      expect(completed).toMatch(/referred to physical inspection \d+ \(queued\)/);
+      expect(completed).toContain(`hold ${holdId}: still held`);
+
+      const physical = String(/referred to physical inspection (\d+)/.exec(completed)?.[1]);
+      await tandem('inspection', 'assign', physical, '--assignee', 'team-b');
+      await tandem('inspection', 'start', physical);
+      const field = await tandem(
+        'inspection',
+        'reading',
+        physical,
+        '--device',
+        'raman',
+        '--result',
+        'positive',
+        '--substance',
+        'cocaine',
+        '--sample',
+        'S-21',
+      );
+      expect(field).toMatch(/^reading \d+: raman positive cocaine/);
+      const fieldId = String(/^reading (\d+)/.exec(field)?.[1]);
+      await expect(
+        tandem('inspection', 'reading', physical, '--device', 'raman', '--result', 'positive'),
+      ).rejects.toThrow(/substance/);
+      expect(await tandem('inspection', 'complete', physical, '--verdict', 'clear')).toContain(
+        `hold ${holdId}: released`,
+      );
+      expect(
+        await tandem(
+          'inspection',
+          'reading',
+          physical,
+          '--device',
+          'laboratory',
+          '--result',
+          'positive',
+          '--substance',
+          'cocaine',
+          '--sample',
+          'S-21',
+          '--confirms',
+          fieldId,
+          '--confidence',
+          '0.98',
+        ),
+      ).toContain(`(confirms reading ${fieldId})`);
+      const shown = JSON.parse(await tandem('inspection', 'show', physical));
+      expect(shown).toMatchObject({
+        status: 'completed',
+        referredFrom: scan.id,
+        hold: { id: holdId, status: 'released' },
+      });
+      expect(shown.readings[0].confirmedBy).toEqual([expect.objectContaining({ agrees: true })]);
+    });
+  });
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { containerNumber } from '../../test/support/factories.ts';
+import { GateLog } from './gate.log.ts';
+import type { GateLogEntry } from './gate.repo.ts';
+import { type GateHoldRow, gateAnswer, parseGateNumber } from './gate.ts';
+
+const at = new Date('2026-03-01T08:00:00Z');
+const number = containerNumber(42);
+
+describe('gate answer', () => {
+  const cases: { name: string; hold: GateHoldRow | undefined; decision: string; reasons: string[] }[] = [
+    { name: 'no hold', hold: undefined, decision: 'RELEASE', reasons: ['NO_CUSTOMS_HOLD'] },
+    {
+      name: 'scan required, none done',
+      hold: { id: 1, status: 'active', required: ['scan'], completed: [] },
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'SCAN_PENDING'],
+    },
+    {
+      name: 'scan and physical required, none done',
+      hold: { id: 1, status: 'active', required: ['physical', 'scan'], completed: [] },
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'SCAN_PENDING', 'PHYSICAL_PENDING'],
+    },
+    {
+      name: 'scan done, physical pending',
+      hold: { id: 1, status: 'active', required: ['scan', 'physical'], completed: ['scan'] },
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'PHYSICAL_PENDING'],
+    },
+    {
+      name: 'active hold whose inspections are done but not yet settled still holds',
+      hold: { id: 1, status: 'active', required: ['scan'], completed: ['scan'] },
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD'],
+    },
+    {
+      name: 'released after inspections',
+      hold: { id: 1, status: 'released', required: ['scan'], completed: [] },
+      decision: 'RELEASE',
+      reasons: ['INSPECTIONS_COMPLETE'],
+    },
+    {
+      name: 'overridden',
+      hold: { id: 1, status: 'overridden', required: ['scan'], completed: [] },
+      decision: 'RELEASE',
+      reasons: ['OVERRIDDEN'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const answer = gateAnswer(number, c.hold, at);
+      expect(answer).toEqual({
+        containerNumber: number,
+        decision: c.decision,
+        reasons: c.reasons,
+        ...(c.hold ? { holdId: c.hold.id } : {}),
+        checkedAt: at.toISOString(),
+      });
+    });
+  }
+
+  it('normalises a number as terminals write it and names what is wrong with a bad one', () => {
+    const spaced = `${number.slice(0, 4).toLowerCase()} ${number.slice(4, 10)}-${number.slice(10)}`;
+    expect(parseGateNumber(spaced)).toEqual({ ok: true, containerNumber: number });
+    const wrongDigit = `${number.slice(0, 10)}${(Number(number.slice(10)) + 1) % 10}`;
+    expect(parseGateNumber(wrongDigit)).toMatchObject({
+      ok: false,
+      code: 'INVALID_CHECK_DIGIT',
+      logged: wrongDigit,
+    });
+    expect(parseGateNumber('x'.repeat(100))).toMatchObject({
+      ok: false,
+      code: 'INVALID_FORMAT',
+      logged: 'x'.repeat(32),
+    });
+  });
+});
+
+/** A writer whose inserts finish only when the test says so. */
+function controlledWriter() {
+  const batches: GateLogEntry[][] = [];
+  const finishers: { ok: () => void; fail: (e: Error) => void }[] = [];
+  const write = (entries: readonly GateLogEntry[]) =>
+    new Promise<void>((ok, fail) => {
+      batches.push([...entries]);
+      finishers.push({ ok, fail });
+    });
+  return { batches, finishers, write };
+}
+
+const entry = (n: number): GateLogEntry => ({
+  at,
+  containerNumber: containerNumber(n),
+  decision: 'RELEASE',
+  reasonCodes: ['NO_CUSTOMS_HOLD'],
+  holdId: null,
+  caller: 'token:1:terminal',
+});
+
+describe('gate log (group commit)', () => {
+  it('writes entries of one turn together, queues entries during a flush and writes them in one insert', async () => {
+    const same = controlledWriter();
+    const sameTurn = new GateLog(same.write);
+    const both = [sameTurn.record(entry(8)), sameTurn.record(entry(9))];
+    await new Promise((r) => setImmediate(r));
+    expect(same.batches.map((b) => b.length)).toEqual([2]);
+    same.finishers[0]!.ok();
+    await Promise.all(both);
+
+    const w = controlledWriter();
+    const log = new GateLog(w.write);
+    const settled: number[] = [];
+    const first = log.record(entry(1)).then(() => settled.push(1));
+    await new Promise((r) => setImmediate(r));
+    expect(w.batches).toHaveLength(1);
+    const rest = [2, 3, 4, 5].map((n) => log.record(entry(n)).then(() => settled.push(n)));
+    // Nothing is acknowledged before its row is written.
+    await Promise.resolve();
+    expect(settled).toEqual([]);
+    expect(w.batches).toHaveLength(1);
+    w.finishers[0]!.ok();
+    await first;
+    expect(settled).toEqual([1]);
+    await new Promise((r) => setImmediate(r));
+    expect(w.batches).toHaveLength(2);
+    expect(w.batches[1]!.map((e) => e.containerNumber)).toEqual([2, 3, 4, 5].map((n) => containerNumber(n)));
+    expect(settled).toEqual([1]);
+    w.finishers[1]!.ok();
+    await Promise.all(rest);
+    expect(settled.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(log.stats()).toEqual({ flushes: 2, rows: 5, largestBatch: 4 });
+  });
+
+  it('fails every entry of a batch whose insert fails, and goes on with the next batch', async () => {
+    const w = controlledWriter();
+    const log = new GateLog(w.write);
+    const a = log.record(entry(1));
+    await new Promise((r) => setImmediate(r));
+    const b = log.record(entry(2));
+    w.finishers[0]!.fail(new Error('disk full'));
+    await expect(a).rejects.toThrow('disk full');
+    await new Promise((r) => setImmediate(r));
+    w.finishers[1]!.ok();
+    await expect(b).resolves.toBeUndefined();
+    expect(log.stats().rows).toBe(1);
+  });
+
+  it('flush waits for everything recorded so far', async () => {
+    const w = controlledWriter();
+    const log = new GateLog(w.write);
+    let committed = 0;
+    void log.record(entry(1)).then(() => committed++);
+    await new Promise((r) => setImmediate(r));
+    void log.record(entry(2)).then(() => committed++);
+    let flushed = false;
+    const flushing = log.flush().then(() => {
+      flushed = true;
+    });
+    w.finishers[0]!.ok();
+    await new Promise((r) => setImmediate(r));
+    expect(flushed).toBe(false);
+    w.finishers[1]!.ok();
+    await flushing;
+    expect(committed).toBe(2);
+  });
+});
