@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
 import { verifyAudit } from '../db/audit.ts';
-import { AccountsService } from './accounts.service.ts';
+import { AccountsService, TOKEN_CACHE_MS, TOKEN_TOUCH_MS } from './accounts.service.ts';
 import { permissionsOfRoles, rolePermissions } from './permissions.ts';
 
 const password = 'correct horse battery staple';
@@ -141,6 +141,42 @@ describeEachDatabase('accounts service', (ctx) => {
     expect(await accounts.authenticate(session.token)).toBeNull();
     expect(await accounts.authenticate('tandem_s_forged')).toBeNull();
     expect(await accounts.authenticate('not a token')).toBeNull();
+  });
+
+  it('remembers a token for a few seconds: a revocation made elsewhere applies within TOKEN_CACHE_MS', async () => {
+    clock = new Date('2024-03-05T08:00:00Z');
+    const accounts = service();
+    const { token, apiToken } = await accounts.createToken('user:admin', {
+      name: 'terminal-dpw',
+      scopes: ['release:query'],
+    });
+    expect(await accounts.authenticate(token)).not.toBeNull();
+    // Revoked by another process (another instance of the service, or SQL): this one still trusts
+    // its lookup for a moment, then asks the database again.
+    await ctx.database.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: clock })
+      .where('id', '=', apiToken.id)
+      .execute();
+    clock = new Date(clock.getTime() + TOKEN_CACHE_MS - 1);
+    expect(await accounts.authenticate(token)).not.toBeNull();
+    clock = new Date(clock.getTime() + 1);
+    expect(await accounts.authenticate(token)).toBeNull();
+    // Use is recorded at most once a minute.
+    const fresh = await accounts.createToken('user:admin', {
+      name: 'terminal-mpet',
+      scopes: ['release:query'],
+    });
+    const first = new Date(clock);
+    expect(await accounts.authenticate(fresh.token)).not.toBeNull();
+    clock = new Date(first.getTime() + 30_000);
+    expect(await accounts.authenticate(fresh.token)).not.toBeNull();
+    const lastUsed = async () =>
+      (await accounts.listTokens()).find((t) => t.id === fresh.apiToken.id)?.lastUsedAt;
+    expect(await lastUsed()).toEqual(first);
+    clock = new Date(first.getTime() + TOKEN_TOUCH_MS + 1);
+    expect(await accounts.authenticate(fresh.token)).not.toBeNull();
+    expect(await lastUsed()).toEqual(clock);
   });
 
   it('gives an API token exactly its scopes, records its use, and honours revocation', async () => {

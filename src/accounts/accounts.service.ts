@@ -82,9 +82,29 @@ export interface AccountsOptions {
   now?: () => Date;
 }
 
+/**
+ * A machine calls often (a terminal asks the release gate for every box at the gate), so a
+ * token's lookup is remembered for a few seconds and its `last_used_at` written at most once a
+ * minute. Revoking a token through this service forgets it at once; a revocation made by another
+ * process takes effect within TOKEN_CACHE_MS.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+export const TOKEN_TOUCH_MS = 60_000;
+const TOKEN_CACHE_MAX = 10_000;
+
+interface CachedToken {
+  principal: Principal;
+  expiresAt: Date | null;
+  /** Epoch ms until which the lookup is trusted. */
+  until: number;
+  /** Epoch ms of the last `last_used_at` write by this process. */
+  touchedAt: number;
+}
+
 export class AccountsService {
   private readonly now: () => Date;
   private dummyHash: Promise<string> | undefined;
+  private readonly tokenCache = new Map<string, CachedToken>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -205,18 +225,44 @@ export class AccountsService {
       };
     }
     if (secret.startsWith(TOKEN_PREFIX)) {
-      const token = await repo.findLiveApiToken(this.db, sha256(secret), now);
-      if (!token) return null;
-      await repo.touchApiToken(this.db, token.id, now);
-      return {
+      const hash = sha256(secret);
+      const t = now.getTime();
+      const cached = this.tokenCache.get(hash);
+      if (cached && cached.until > t && (cached.expiresAt === null || cached.expiresAt > now)) {
+        if (t - cached.touchedAt >= TOKEN_TOUCH_MS) {
+          cached.touchedAt = t;
+          await repo.touchApiToken(this.db, cached.principal.id, now);
+        }
+        return cached.principal;
+      }
+      const token = await repo.findLiveApiToken(this.db, hash, now);
+      if (!token) {
+        this.tokenCache.delete(hash);
+        return null;
+      }
+      const principal: Principal = {
         kind: 'token',
         id: token.id,
         name: token.name,
         roles: [],
         permissions: token.scopes.filter(isPermission),
       };
+      const touch = !cached || t - cached.touchedAt >= TOKEN_TOUCH_MS;
+      if (this.tokenCache.size >= TOKEN_CACHE_MAX) this.tokenCache.clear();
+      this.tokenCache.set(hash, {
+        principal,
+        expiresAt: token.expires_at,
+        until: t + TOKEN_CACHE_MS,
+        touchedAt: touch ? t : (cached?.touchedAt ?? t),
+      });
+      if (touch) await repo.touchApiToken(this.db, token.id, now);
+      return principal;
     }
     return null;
+  }
+
+  private forgetToken(id: number): void {
+    for (const [hash, c] of this.tokenCache) if (c.principal.id === id) this.tokenCache.delete(hash);
   }
 
   /** Creates an API token for a machine; the secret is in the answer and nowhere else. */
@@ -262,6 +308,7 @@ export class AccountsService {
   async revokeToken(actor: string, id: number): Promise<ApiTokenView> {
     return this.db.transaction().execute(async (trx) => {
       const revoked = await repo.revokeApiToken(trx, id, this.now());
+      this.forgetToken(id);
       if (!revoked) {
         const existing = await repo.findApiToken(trx, id);
         if (!existing) throw errors.notFound('API token', String(id));

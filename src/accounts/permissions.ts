@@ -75,7 +75,8 @@ export const permissionCatalogue: Record<Permission, string> = {
   'seizures:read': 'read seizures, evidence items and their chain of custody',
   'seizures:write': 'record seizures, evidence items, photos and custody transfers',
   'stats:read': 'read and export statistics on seizures, inspections, hit rates and the barrier',
-  'operations:manage': 'create and cancel joint operations with partner agencies (shared risk profile, targets)',
+  'operations:manage':
+    'create and cancel joint operations with partner agencies (shared risk profile, targets)',
 };
 
 export function isPermission(value: string): value is Permission {
@@ -156,7 +157,14 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'seizures:read',
     'stats:read',
   ],
-  liaison_officer: [...cargoReads, 'intel:read', 'intel:approve', 'partners:manage', 'stats:read', 'operations:manage'],
+  liaison_officer: [
+    ...cargoReads,
+    'intel:read',
+    'intel:approve',
+    'partners:manage',
+    'stats:read',
+    'operations:manage',
+  ],
   terminal: ['release:query'],
   administrator: [
     'users:manage',

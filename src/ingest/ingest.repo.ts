@@ -1,7 +1,9 @@
 /**
- * All SQL of the ingest capability. Writes are multi-row upserts keyed by natural keys, so that
- * replaying a batch (after a crash, or the same file twice) changes nothing, and each upsert
- * reports per key whether the row was inserted, updated or left unchanged.
+ * All SQL of the ingest capability. Rows are keyed by natural keys, so that replaying a batch
+ * (after a crash, or the same file twice) changes nothing, and each write reports per key whether
+ * the row was inserted, updated or left unchanged. Containers and events, the bulk of big files,
+ * are looked up first: new ones are inserted in bulk (COPY on the embedded database), and only
+ * known keys with another content hash go through the upsert.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -44,6 +46,125 @@ function jsonRows(rows: readonly Record<string, unknown>[], types: Record<string
   const columns = Object.keys(types);
   return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
     as x(${sql.raw(columns.map((c) => `${c} ${types[c]}`).join(', '))})`;
+}
+
+/**
+ * Bulk loading on the embedded database: PGlite passes a large query parameter slowly, while
+ * `COPY ... FROM '/dev/blob'` reads the same rows several times faster. The caller runs the
+ * statement on the engine inside the open transaction (PGlite is a single session).
+ */
+export type CopyIn = (statement: string, csv: string) => Promise<void>;
+
+/** Below this many rows the few statements of a COPY cost more than one JSON parameter. */
+const COPY_THRESHOLD = 200;
+
+/** One CSV field for COPY: NULL unquoted, text always quoted (so '' stays ''), arrays and JSON as literals. */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.indexOf('"') === -1 ? `"${v}"` : `"${v.replaceAll('"', '""')}"`;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (Array.isArray(v)) {
+    const items = v.map((x) => `"${String(x).replace(/["\\]/g, '\\$&')}"`);
+    return `"{${items.join(',').replaceAll('"', '""')}}"`;
+  }
+  const json = JSON.stringify(v);
+  return json === '{}' ? '{}' : `"${json.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The rows of a batch as a `select` the upserts read from: a temporary table filled by COPY when
+ * `copyIn` is given (embedded), else one JSON parameter (server, where parameters are cheap).
+ */
+async function rowSource(
+  trx: Tx,
+  name: string,
+  rows: readonly Record<string, unknown>[],
+  types: Record<string, string>,
+  copyIn: CopyIn | undefined,
+) {
+  if (!copyIn || rows.length < COPY_THRESHOLD) return jsonRows(rows, types);
+  const columns = Object.keys(types);
+  const table = `ingest_stage_${name}`;
+  await sql
+    .raw(
+      `create temp table if not exists ${table} (${columns.map((c) => `${c} ${types[c]}`).join(', ')}) on commit delete rows`,
+    )
+    .execute(trx);
+  await sql.raw(`delete from ${table}`).execute(trx);
+  await copyIn(
+    `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`,
+    csvText(rows, columns),
+  );
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}`;
+}
+
+function csvText(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  const lines: string[] = new Array(rows.length);
+  const n = columns.length;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let line = csvField(row[columns[0]!]);
+    for (let i = 1; i < n; i++) line += `,${csvField(row[columns[i]!])}`;
+    lines[r] = line;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Rows already stored under these keys (`column` = any of `keys`). */
+async function existingRows<R>(
+  trx: Tx,
+  table: 'containers' | 'container_events',
+  column: string,
+  keys: string[],
+  select: string,
+  copyIn: CopyIn | undefined,
+): Promise<R[]> {
+  const source = await rowSource(
+    trx,
+    `${table}_keys`,
+    keys.map((k) => ({ k })),
+    { k: 'text' },
+    copyIn,
+  );
+  const found = await sql<R>`select ${sql.raw(select)} from ${sql.table(table)} t
+    where t.${sql.ref(column)} in (select k from (${source}) as keys)`.execute(trx);
+  return found.rows;
+}
+
+/**
+ * Inserts rows known to be new (no conflict expected) and returns their ids by key. On the
+ * embedded database ids are drawn from the table's sequence and the rows COPY'd straight into
+ * the table; on the server one INSERT ... SELECT. A row inserted meanwhile by another session
+ * makes this fail with a unique violation, and the caller retries the batch (see storeBatch).
+ */
+async function insertNew(
+  trx: Tx,
+  table: 'containers' | 'container_events',
+  key: 'container_number' | 'event_key',
+  rows: Record<string, unknown>[],
+  types: Record<string, string>,
+  copyIn: CopyIn | undefined,
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (rows.length === 0) return ids;
+  const columns = Object.keys(types);
+  if (copyIn && rows.length >= COPY_THRESHOLD) {
+    const drawn = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id
+      from generate_series(1, ${rows.length})`.execute(trx);
+    const withIds: Record<string, unknown>[] = rows.map((r, i) => ({ ...r, id: Number(drawn.rows[i]!.id) }));
+    await copyIn(
+      `copy ${table} (id, ${columns.join(', ')}) from '/dev/blob' with (format csv)`,
+      csvText(withIds, ['id', ...columns]),
+    );
+    for (const r of withIds) ids.set(r[key] as string, r.id as number);
+    return ids;
+  }
+  const inserted = await sql<Record<string, string | number>>`insert into ${sql.table(table)}
+    (${sql.join(columns.map((c) => sql.ref(c)))}) ${jsonRows(rows, types)}
+    returning id, ${sql.ref(key)}`.execute(trx);
+  for (const r of inserted.rows) ids.set(r[key] as string, Number(r.id));
+  return ids;
 }
 
 const eventColumnTypes = {
@@ -197,13 +318,15 @@ export interface ContainerSighting {
 export async function upsertContainers(
   trx: Tx,
   sightings: ContainerSighting[],
+  copyIn?: CopyIn,
 ): Promise<Map<string, number>> {
   const byNumber = new Map<string, string | undefined>();
   for (const s of sightings) {
     if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
   }
   const ids = new Map<string, number>();
-  for (const slice of chunks([...byNumber], 8000)) await upsertContainerSlice(trx, new Map(slice), ids);
+  for (const slice of chunks([...byNumber], 8000))
+    await upsertContainerSlice(trx, new Map(slice), ids, copyIn);
   return ids;
 }
 
@@ -211,6 +334,7 @@ async function upsertContainerSlice(
   trx: Tx,
   byNumber: Map<string, string | undefined>,
   ids: Map<string, number>,
+  copyIn: CopyIn | undefined,
 ): Promise<void> {
   const rows = [...byNumber].map(([number, sizeType]) => {
     const st = sizeType ? parseSizeType(sizeType) : undefined;
@@ -229,31 +353,40 @@ async function upsertContainerSlice(
       reefer: st?.ok ? st.value.reefer : null,
     };
   });
-  await trx
-    .insertInto('containers')
-    .columns(Object.keys(containerColumnTypes) as (keyof typeof containerColumnTypes)[])
-    .expression(jsonRows(rows, containerColumnTypes))
-    .onConflict((oc) =>
-      oc
-        .column('container_number')
-        .doUpdateSet((eb) => ({
-          size_type: eb.ref('excluded.size_type'),
-          length_ft: eb.ref('excluded.length_ft'),
-          height_code: eb.ref('excluded.height_code'),
-          reefer: eb.ref('excluded.reefer'),
-          updated_at: sql`now()`,
-        }))
-        .where(
-          sql<boolean>`excluded.size_type is not null and containers.size_type is distinct from excluded.size_type`,
-        ),
-    )
-    .execute();
-  const found = await trx
-    .selectFrom('containers')
-    .select(['id', 'container_number'])
-    .where(sql<boolean>`container_number = any(${[...byNumber.keys()]}::text[])`)
-    .execute();
-  for (const r of found) ids.set(r.container_number, r.id);
+  // Most sightings are either known containers or new ones: look them up, insert the new ones
+  // in bulk, and correct only the known ones whose size-type changed.
+  const known = await existingRows<{ id: number; container_number: string; size_type: string | null }>(
+    trx,
+    'containers',
+    'container_number',
+    [...byNumber.keys()],
+    't.id, t.container_number, t.size_type',
+    copyIn,
+  );
+  const rowByNumber = new Map(rows.map((r) => [r.container_number, r]));
+  const corrected: typeof rows = [];
+  for (const r of known) {
+    ids.set(r.container_number, Number(r.id));
+    const row = rowByNumber.get(r.container_number);
+    rowByNumber.delete(r.container_number);
+    if (row?.size_type && row.size_type !== r.size_type) corrected.push(row);
+  }
+  const fresh = [...rowByNumber.values()];
+  for (const [number, id] of await insertNew(
+    trx,
+    'containers',
+    'container_number',
+    fresh,
+    containerColumnTypes,
+    copyIn,
+  ))
+    ids.set(number, id);
+  if (corrected.length > 0) {
+    await sql`update containers c set size_type = x.size_type, length_ft = x.length_ft,
+        height_code = x.height_code, reefer = x.reefer, updated_at = now()
+      from (${jsonRows(corrected, containerColumnTypes)}) as x
+      where c.container_number = x.container_number`.execute(trx);
+  }
 }
 
 export interface ConsignmentLinks {
@@ -398,14 +531,23 @@ export async function upsertConsignments(
   return out;
 }
 
-/** Upserts container events; returns each key's change and id. */
+export interface EventChanges {
+  /** Ids of the inserted or corrected events, in the order the database wrote them. */
+  changedIds: number[];
+  accepted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Upserts container events; returns the changed ids and how many were new, corrected or unchanged. */
 export async function upsertContainerEvents(
   trx: Tx,
   file: FileContext,
   events: Keyed<ContainerEventRecord>[],
   containerIds: Map<string, number>,
-): Promise<Map<string, { id: number; change: Change }>> {
-  const out = new Map<string, { id: number; change: Change }>();
+  copyIn?: CopyIn,
+): Promise<EventChanges> {
+  const out: EventChanges = { changedIds: [], accepted: 0, updated: 0, unchanged: 0 };
   if (events.length === 0) return out;
   const rows = events.map(({ key, hash, record: e, sourceRef }) => ({
     event_key: key,
@@ -430,34 +572,66 @@ export async function upsertContainerEvents(
     content_hash: hash,
     ingest_file_id: file.ingestFileId,
   }));
-  const changed = await trx
-    .insertInto('container_events')
-    .columns(Object.keys(eventColumnTypes) as (keyof typeof eventColumnTypes)[])
-    .expression(jsonRows(rows, eventColumnTypes))
-    .onConflict((oc) =>
-      oc
-        .column('event_key')
-        .doUpdateSet((eb) => ({
-          place_detail: eb.ref('excluded.place_detail'),
-          seals: eb.ref('excluded.seals'),
-          full_empty: eb.ref('excluded.full_empty'),
-          haulier: eb.ref('excluded.haulier'),
-          vessel_name: eb.ref('excluded.vessel_name'),
-          verified_gross_mass_kg: eb.ref('excluded.verified_gross_mass_kg'),
-          port_of_loading: eb.ref('excluded.port_of_loading'),
-          port_of_discharge: eb.ref('excluded.port_of_discharge'),
-          details: eb.ref('excluded.details'),
-          source_message_ref: eb.ref('excluded.source_message_ref'),
-          content_hash: eb.ref('excluded.content_hash'),
-          ingest_file_id: eb.ref('excluded.ingest_file_id'),
-          updated_at: sql`now()`,
-        }))
-        .whereRef('container_events.content_hash', '<>', 'excluded.content_hash'),
-    )
-    .returning(['id', 'event_key', sql<boolean>`(xmax = 0)`.as('inserted')])
-    .execute();
-  for (const r of changed) out.set(r.event_key, { id: r.id, change: r.inserted ? 'accepted' : 'updated' });
-  for (const e of events) if (!out.has(e.key)) out.set(e.key, { id: 0, change: 'unchanged' });
+  // New events (the bulk of a first ingest) are inserted in bulk; known keys with another content
+  // hash are corrections, written by an upsert that only touches rows whose hash differs.
+  const known = await existingRows<{ event_key: string; content_hash: string }>(
+    trx,
+    'container_events',
+    'event_key',
+    rows.map((r) => r.event_key),
+    't.event_key, t.content_hash',
+    copyIn,
+  );
+  const knownHash = new Map(known.map((r) => [r.event_key, r.content_hash]));
+  const fresh = rows.filter((r) => !knownHash.has(r.event_key));
+  const corrections = rows.filter((r) => {
+    const hash = knownHash.get(r.event_key);
+    return hash !== undefined && hash !== r.content_hash;
+  });
+  const changedIds = new Map(
+    await insertNew(trx, 'container_events', 'event_key', fresh, eventColumnTypes, copyIn),
+  );
+  out.accepted = changedIds.size;
+  if (corrections.length > 0) {
+    const source = await rowSource(trx, 'events', corrections, eventColumnTypes, copyIn);
+    const changed = await trx
+      .insertInto('container_events')
+      .columns(Object.keys(eventColumnTypes) as (keyof typeof eventColumnTypes)[])
+      .expression(source)
+      .onConflict((oc) =>
+        oc
+          .column('event_key')
+          .doUpdateSet((eb) => ({
+            place_detail: eb.ref('excluded.place_detail'),
+            seals: eb.ref('excluded.seals'),
+            full_empty: eb.ref('excluded.full_empty'),
+            haulier: eb.ref('excluded.haulier'),
+            vessel_name: eb.ref('excluded.vessel_name'),
+            verified_gross_mass_kg: eb.ref('excluded.verified_gross_mass_kg'),
+            port_of_loading: eb.ref('excluded.port_of_loading'),
+            port_of_discharge: eb.ref('excluded.port_of_discharge'),
+            details: eb.ref('excluded.details'),
+            source_message_ref: eb.ref('excluded.source_message_ref'),
+            content_hash: eb.ref('excluded.content_hash'),
+            ingest_file_id: eb.ref('excluded.ingest_file_id'),
+            updated_at: sql`now()`,
+          }))
+          .whereRef('container_events.content_hash', '<>', 'excluded.content_hash'),
+      )
+      .returning(['id', 'event_key', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .execute();
+    for (const r of changed) {
+      changedIds.set(r.event_key, r.id);
+      if (r.inserted) out.accepted++;
+      else out.updated++;
+    }
+  }
+  // Ids in input order, as one upsert of the whole batch would have returned them.
+  for (const r of rows) {
+    const id = changedIds.get(r.event_key);
+    if (id !== undefined) out.changedIds.push(id);
+  }
+  out.unchanged = events.length - out.changedIds.length;
   return out;
 }
 

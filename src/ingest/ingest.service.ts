@@ -16,6 +16,7 @@ import { detectFormat } from './detect-format.ts';
 import { parseEdifact } from './edifact.parser.ts';
 import {
   type Change,
+  type CopyIn,
   type FileContext,
   finishIngestFile,
   insertRejections,
@@ -107,6 +108,12 @@ export async function ingestFile(
     actor: options.actor,
   });
   const file: FileContext = { ingestFileId, fileName, sha256, format };
+  const engine = database.pglite;
+  const copyIn: CopyIn | undefined = engine
+    ? async (statement, csv) => {
+        await engine.query(statement, [], { blob: new Blob([csv]) });
+      }
+    : undefined;
   const counts: IngestCounts = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0, warnings: 0 };
   const warningSamples: IngestWarning[] = [];
   let batch = new Batch();
@@ -122,8 +129,10 @@ export async function ingestFile(
     const toStore = batch;
     batch = new Batch();
     if (inFlight) await inFlight;
-    const stored = storeBatch(database.db, file, toStore).then((outcome) => {
-      for (const change of outcome) counts[change]++;
+    const stored = storeBatchRetrying(database.db, file, toStore, copyIn).then((outcome) => {
+      counts.accepted += outcome.accepted;
+      counts.updated += outcome.updated;
+      counts.unchanged += outcome.unchanged;
     });
     stored.catch(() => {}); // handled where it is awaited
     inFlight = stored;
@@ -222,12 +231,25 @@ function checkItem(item: StoredItem) {
  * it is replaced by U+FFFD (as undecodable bytes are) in every string of a record.
  */
 function withoutNul<T>(value: T): T {
+  return hasNul(value) ? replaceNul(value) : value;
+}
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value !== null && typeof value === 'object') {
+    for (const k in value) if (hasNul(k) || hasNul((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+function replaceNul<T>(value: T): T {
   if (typeof value === 'string')
     return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (Array.isArray(value)) return value.map(replaceNul) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[withoutNul(k)] = withoutNul(v);
+    for (const [k, v] of Object.entries(value)) out[replaceNul(k)] = replaceNul(v);
     return out as T;
   }
   return value;
@@ -274,8 +296,33 @@ function put<T>(map: Map<string, Keyed<T>>, k: Keyed<T>): boolean {
   return true;
 }
 
-/** Stores one batch in one transaction; returns the change of each stored record. */
-async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Promise<Change[]> {
+/**
+ * New rows are inserted without ON CONFLICT (much faster in bulk); if another session stored
+ * the same key in the meantime, the batch fails with a unique violation and is stored again,
+ * now seeing that row as known. The retry is one more transaction, never a partial batch.
+ */
+async function storeBatchRetrying(
+  db: Kysely<DB>,
+  file: FileContext,
+  batch: Batch,
+  copyIn: CopyIn | undefined,
+): Promise<Record<Change, number>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeBatch(db, file, batch, copyIn);
+    } catch (e) {
+      if (attempt >= 3 || (e as { code?: unknown }).code !== '23505') throw e;
+    }
+  }
+}
+
+/** Stores one batch in one transaction; returns how many records were new, corrected or unchanged. */
+async function storeBatch(
+  db: Kysely<DB>,
+  file: FileContext,
+  batch: Batch,
+  copyIn: CopyIn | undefined,
+): Promise<Record<Change, number>> {
   return db.transaction().execute(async (trx) => {
     const consignments = [...batch.consignments.values()];
     const events = [...batch.events.values()];
@@ -296,10 +343,11 @@ async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Prom
         [c.shipper, c.consignee, c.notifyParty, c.forwarder].filter((p): p is PartyRecord => p !== undefined),
       ),
     );
-    const containerIds = await upsertContainers(trx, [
-      ...consignments.flatMap((c) => c.record.containers),
-      ...events.map((e) => e.record),
-    ]);
+    const containerIds = await upsertContainers(
+      trx,
+      [...consignments.flatMap((c) => c.record.containers), ...events.map((e) => e.record)],
+      copyIn,
+    );
     const portCallIds = new Map([...callChanges].map(([k, v]) => [k, v.id]));
     const consignmentChanges = await upsertConsignments(
       trx,
@@ -310,21 +358,23 @@ async function storeBatch(db: Kysely<DB>, file: FileContext, batch: Batch): Prom
       })),
       { portCallIds, partyIds, containerIds },
     );
-    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds);
+    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds, copyIn);
     await insertRejections(trx, file, batch.rejections);
 
     for (const [key, { id, change }] of consignmentChanges) {
       if (change !== 'unchanged') await emitEvent(trx, 'consignment.stored', { id, key, change });
     }
-    const changedEvents = [...eventChanges.values()].filter((e) => e.change !== 'unchanged');
-    if (changedEvents.length > 0) {
-      await emitEvent(trx, 'container_events.stored', { ids: changedEvents.map((e) => e.id) });
+    if (eventChanges.changedIds.length > 0) {
+      await emitEvent(trx, 'container_events.stored', { ids: eventChanges.changedIds });
     }
-    return [
-      ...[...batch.portCalls.keys()].map((k) => callChanges.get(k)?.change ?? 'unchanged'),
-      ...[...consignmentChanges.values()].map((c) => c.change),
-      ...[...eventChanges.values()].map((e) => e.change),
-    ];
+    const outcome: Record<Change, number> = {
+      accepted: eventChanges.accepted,
+      updated: eventChanges.updated,
+      unchanged: eventChanges.unchanged,
+    };
+    for (const k of batch.portCalls.keys()) outcome[callChanges.get(k)?.change ?? 'unchanged']++;
+    for (const c of consignmentChanges.values()) outcome[c.change]++;
+    return outcome;
   });
 }
 

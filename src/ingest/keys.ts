@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { normalizePartyName } from '../domain/index.ts';
-import { canonicalJson } from '../lib/canonical-json.ts';
 import type { ConsignmentRecord, ContainerEventRecord, PartyRecord, PortCallRecord } from './records.ts';
 
 export function portCallKey(p: PortCallRecord): string {
@@ -40,5 +39,42 @@ export function partyKey(p: PartyRecord): string {
 
 /** SHA-256 of a canonical JSON form (keys sorted), so field order never changes the hash. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return createHash('sha256').update(canonicalText(value)).digest('hex');
+}
+
+const quotedKeys = new Map<string, string>();
+
+/** `JSON.stringify` of an object key, remembered: records repeat the same few keys. */
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * Exactly `canonicalJson` (src/lib/canonical-json.ts; a test holds them equal), written for the
+ * hot path of ingest: one string built in place, no intermediate entry arrays.
+ */
+export function canonicalText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalText(value[i]);
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${quotedKey(key)}:${canonicalText(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }

@@ -60,14 +60,31 @@ class Checker {
   }
 }
 
-const locode = (v: string): Result<string> => {
+/**
+ * Code-list answers remembered per raw value: a file names the same few ports and countries
+ * thousands of times. The results are never mutated; the memo is emptied when it gets big.
+ */
+function remembered(check: (v: string) => Result<string>): (v: string) => Result<string> {
+  const memo = new Map<string, Result<string>>();
+  return (v) => {
+    let r = memo.get(v);
+    if (r === undefined) {
+      r = check(v);
+      if (memo.size >= 5000) memo.clear();
+      memo.set(v, r);
+    }
+    return r;
+  };
+}
+
+const locode = remembered((v) => {
   const r = lookupLocode(v);
   return r.ok ? { ok: true, value: r.value.code } : r;
-};
-const country = (v: string): Result<string> => {
+});
+const country = remembered((v) => {
   const r = lookupCountry(v);
   return r.ok ? { ok: true, value: r.value.code } : r;
-};
+});
 const containerNumber = (v: string): Result<string> => {
   const r = parseContainerNumber(v);
   return r.ok ? { ok: true, value: r.value.number } : r;

@@ -140,6 +140,19 @@ function lazySegment(
   return new LazySegment(tag, segmentNumber, line, raw, separators);
 }
 
+/** Tags seen so far, by their three char codes: every segment with the same tag shares one string. */
+const TAGS = new Map<number, string>();
+
+function isTagChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** `text.indexOf(search, from)`, with "none" as the text length so that comparisons stay simple. */
+function nextIndex(text: string, search: string, from: number): number {
+  const i = text.indexOf(search, from);
+  return i === -1 ? text.length : i;
+}
+
 function isTag(tag: string): boolean {
   if (tag.length !== 3) return false;
   for (let i = 0; i < 3; i++) {
@@ -168,6 +181,12 @@ export class SegmentScanner {
   private segmentNumber = 0;
   private line = 1;
   private out: TokenizerItem[] = [];
+  /** Where the next LF, CR and release character are in the text being scanned (text length: none). */
+  private lfAt = -1;
+  private crAt = -1;
+  private releaseAt = -1;
+  private elementCode = 0;
+  private componentCode = 0;
 
   constructor(options: TokenizeOptions = {}) {
     this.maxLength = options.maxSegmentLength ?? DEFAULT_MAX_SEGMENT_LENGTH;
@@ -242,7 +261,63 @@ export class SegmentScanner {
     return true;
   }
 
+  /**
+   * The common case, read in place: blanks before the tag, then a body with no line break and no
+   * release character, a valid three-character tag. Nothing is sliced but the body, tags are
+   * shared strings, and line breaks are found by remembering where the next one is in `text`
+   * (one search per line, not several per segment). Returns false, having changed nothing, for
+   * anything else; `completeSegment` then handles it.
+   */
+  private fastSegment(text: string, start: number, end: number): boolean {
+    let i = start;
+    let lines = 0;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LF) lines++;
+      else if (c === CR) {
+        if (text.charCodeAt(i + 1) !== LF) lines++;
+      } else if (c !== SPACE && c !== TAB && c !== BOM) break;
+    }
+    if (i === end) return false;
+    if (end - i > this.maxLength || end - i < 3) return false;
+    if (this.lfAt < i) this.lfAt = nextIndex(text, '\n', i);
+    if (this.lfAt < end) return false;
+    if (this.crAt < i) this.crAt = nextIndex(text, '\r', i);
+    if (this.crAt < end) return false;
+    const release = this.separators.release;
+    if (release !== '') {
+      if (this.releaseAt < i) this.releaseAt = nextIndex(text, release, i);
+      if (this.releaseAt < end) return false;
+    }
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    if (!isTagChar(c0) || !isTagChar(c1) || !isTagChar(c2)) return false;
+    if (i + 3 < end) {
+      const c3 = text.charCodeAt(i + 3);
+      if (c3 !== this.elementCode && c3 !== this.componentCode) return false;
+    }
+    if (c0 === 85 && c1 === 78 && c2 === 65) return false; // UNA after the start
+    const tagKey = (c0 << 16) | (c1 << 8) | c2;
+    let tag = TAGS.get(tagKey);
+    if (tag === undefined) {
+      tag = text.slice(i, i + 3);
+      TAGS.set(tagKey, tag);
+    }
+    this.line += lines;
+    this.segmentNumber++;
+    const segment = new LazySegment(tag, this.segmentNumber, this.line, text.slice(i, end), this.separators);
+    if (tag === 'UNB') this.applySyntaxLevel(segment);
+    this.out.push(segment);
+    return true;
+  }
+
   private scan(text: string): void {
+    this.lfAt = -1;
+    this.crAt = -1;
+    this.releaseAt = -1;
+    this.elementCode = this.separators.element.charCodeAt(0);
+    this.componentCode = this.separators.component.charCodeAt(0);
     const term = this.separators.segment;
     const release = this.separators.release;
     let start = 0;
@@ -265,7 +340,7 @@ export class SegmentScanner {
         this.parts = [];
         this.partsLength = 0;
         this.completeSegment(raw, false);
-      } else {
+      } else if (!this.fastSegment(text, start, idx)) {
         this.completeSegment(text.slice(start, idx), false);
       }
       start = from = idx + 1;

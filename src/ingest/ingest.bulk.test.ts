@@ -1,0 +1,106 @@
+/**
+ * The bulk store path: batches large enough to go through COPY on the embedded database, new
+ * rows written without ON CONFLICT, corrections through the upsert, the outbox payloads, and two
+ * ingests of the same rows at once (a unique violation makes the batch store again).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../../test/support/databases.ts';
+import { jsonLines, newContainerEvent } from '../../test/support/factories.ts';
+import { consumeEvents } from '../db/index.ts';
+import { ingestFile } from './ingest.service.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-bulk-'));
+let fileCounter = 0;
+function writeFile(text: string): string {
+  const file = path.join(dir, `input-${process.pid}-${fileCounter++}.jsonl`);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const N = 300;
+const events = (haulierOf: (i: number) => string, base = 5000) =>
+  Array.from({ length: N }, (_, i) => ({
+    type: 'container_event' as const,
+    ...newContainerEvent(base + i, {
+      occurredAt: new Date(Date.UTC(2022, 1, 1) + i * 60_000).toISOString(),
+      haulier: `${haulierOf(i)} "${i % 5}", \\ LTD`,
+      seals: [`SL${i}`],
+      details: { note: `line "${i}", with, commas`, i },
+    }),
+  }));
+
+async function storedIds(db: Parameters<typeof consumeEvents>[0], consumer: string): Promise<number[][]> {
+  const payloads: number[][] = [];
+  await consumeEvents(db, consumer, ['container_events.stored'], async (batch) => {
+    for (const e of batch) payloads.push((e.payload as { ids: number[] }).ids);
+  });
+  return payloads;
+}
+
+describeEachDatabase('ingest bulk store', (ctx) => {
+  it('stores new events in bulk, corrects only what changed, and announces exactly the changed ids', async () => {
+    const first = await ingestFile(ctx.database, writeFile(jsonLines(events(() => 'ACME'))), {
+      actor: 'test',
+    });
+    expect(first).toMatchObject({ accepted: N, updated: 0, unchanged: 0, quarantined: 0 });
+    const stored = await ctx.database.db
+      .selectFrom('container_events')
+      .select(['id', 'seals', 'details', 'haulier'])
+      .orderBy('id')
+      .execute();
+    expect(stored).toHaveLength(N);
+    // Quotes, commas and backslashes survive the CSV of COPY.
+    expect(stored[7]).toMatchObject({
+      seals: ['SL7'],
+      details: { note: 'line "7", with, commas', i: 7 },
+      haulier: 'ACME "2", \\ LTD',
+    });
+    expect((await storedIds(ctx.database.db, 'bulk-a')).flat()).toEqual(stored.map((r) => r.id));
+
+    // Every third event corrected: the rest unchanged.
+    const corrected = await ingestFile(
+      ctx.database,
+      writeFile(jsonLines(events((i) => (i % 3 === 0 ? 'OTHER HAULIER' : 'ACME')))),
+      { actor: 'test' },
+    );
+    expect(corrected).toMatchObject({ accepted: 0, updated: N / 3, unchanged: N - N / 3 });
+    const changed = stored.filter((_, i) => i % 3 === 0).map((r) => r.id);
+    expect((await storedIds(ctx.database.db, 'bulk-a')).flat()).toEqual(changed);
+    const haulier = await ctx.database.db
+      .selectFrom('container_events')
+      .select('haulier')
+      .where('id', '=', changed[1]!)
+      .executeTakeFirstOrThrow();
+    expect(haulier.haulier).toBe('OTHER HAULIER "3", \\ LTD');
+
+    const again = await ingestFile(
+      ctx.database,
+      writeFile(jsonLines(events((i) => (i % 3 === 0 ? 'OTHER HAULIER' : 'ACME')))),
+      { actor: 'test' },
+    );
+    expect(again).toMatchObject({ accepted: 0, updated: 0, unchanged: N });
+    expect(await storedIds(ctx.database.db, 'bulk-a')).toEqual([]);
+  });
+
+  it('stores the same new rows from two ingests at once exactly once', async () => {
+    const text = jsonLines(events(() => 'TWICE', 9000));
+    const [a, b] = await Promise.all([
+      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 100 }),
+      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 100 }),
+    ]);
+    expect([a.accepted + b.accepted, a.unchanged + b.unchanged, a.quarantined + b.quarantined]).toEqual([
+      N,
+      N,
+      0,
+    ]);
+    const count = await ctx.database.db
+      .selectFrom('container_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('haulier', 'like', 'TWICE%')
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(N);
+  });
+});
