@@ -14,10 +14,11 @@ import { type Config, loadConfig } from '../config.ts';
 import type { Database } from '../db/index.ts';
 import { migrate, openDatabase } from '../db/index.ts';
 import { type DemoFeed, startDemoFeed } from '../demo/live-feed.ts';
+import { GateRespectingTerminal } from '../demo/terminal.ts';
 import { type DemoChildMessage, startTwoInstanceDemo } from '../demo/two-instances.ts';
 import { isTandemError } from '../errors.ts';
 import { startFederationWorker } from '../federation/index.ts';
-import { startBarrierWatch } from '../inspection/index.ts';
+import { ReleaseGate, ScannerService, startBarrierWatch } from '../inspection/index.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_PROFILES, RiskProfileService, startRiskWorker, WorklistService } from '../risk/index.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
@@ -142,9 +143,12 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
   await ensureDemoTargeting(database, numbers.scale, ports);
   let feed: DemoFeed | undefined;
   const workers = startWorkers(database, config, logger);
+  // The simulated terminal asks the release gate before every gate-out, as a real one must.
+  const gate = new ReleaseGate(database.db);
   // On Ctrl-C: stop feeding and the workers, then the server closes the database.
   const server = await startServer(config, database, logger, undefined, async () => {
     await feed?.stop();
+    await gate.close();
     await workers.stop();
   });
   say(
@@ -159,6 +163,7 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
     scale: numbers.scale,
     seed: numbers.seed,
     liveIntervalMs: numbers.liveInterval * 1000,
+    terminal: new GateRespectingTerminal(database.db, gate, { beforeAsking: () => workers.risk.wake() }),
     onProgress: (line) =>
       child ? send({ type: 'progress', line } satisfies DemoChildMessage) : progress(line),
     onHistoryLoaded: (s) => {
@@ -247,12 +252,14 @@ async function runTwoInstanceDemo(config: Config, numbers: DemoNumbers): Promise
  * of arriving consignments, federation delivery, pull and correlation, the barrier watch (breaches). Returns one stop function that ends them all.
  */
 function startWorkers(database: Database, config: Config, logger: Logger) {
+  const risk = startRiskWorker(database, logger);
   const running = [
-    startRiskWorker(database, logger),
+    risk,
     startFederationWorker(database, config, logger),
     startBarrierWatch(database, logger),
   ];
   return {
+    risk,
     async stop(): Promise<void> {
       for (const w of running) await w.stop();
     },
@@ -278,6 +285,18 @@ async function ensureDemoTargeting(
   const perPort = Math.max(5, Math.round(20_000 * scale * 0.05));
   for (const port of ports) {
     if (!set.has(port)) await worklist.setCapacity(port, perPort, 'demo-setup');
+  }
+  // One scanner per port, so that the held boxes have a scan queue to be worked from.
+  const scanners = new ScannerService(database.db);
+  const existing = new Set((await scanners.list()).map((s) => s.port));
+  for (const port of ports) {
+    if (!existing.has(port))
+      await scanners.add('demo-setup', {
+        code: `${port}-S1`,
+        port,
+        name: `${port} scanner 1`,
+        capacityPerHour: 12,
+      });
   }
 }
 

@@ -64,3 +64,19 @@ export async function consumeEvents(
     .execute();
   return rows.length;
 }
+
+/** How many events of these topics the consumer has not handled yet. */
+export async function pendingEvents(db: Kysely<DB>, consumer: string, topics: string[]): Promise<number> {
+  const position = await db
+    .selectFrom('event_consumers')
+    .select('last_event_id')
+    .where('consumer', '=', consumer)
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('id', '>', position?.last_event_id ?? 0)
+    .where('topic', 'in', topics)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Database } from '../db/index.ts';
 import { ingestFile } from '../ingest/ingest.service.ts';
-import { addDays, type OutputChunk, simulateStream } from '../sim/stream.ts';
+import { addDays, type OutputChunk, simulateStream, type Terminal } from '../sim/stream.ts';
 
 export interface DemoFeedOptions {
   dataDir: string;
@@ -23,6 +23,8 @@ export interface DemoFeedOptions {
   liveIntervalMs: number;
   onProgress?: (line: string) => void;
   onHistoryLoaded?: (stats: { days: number; files: number; records: number }) => void;
+  /** The terminal that decides which boxes leave (the demo's asks the release gate); none lets every box out. */
+  terminal?: Terminal;
 }
 
 export interface DemoFeed {
@@ -72,14 +74,18 @@ export function startDemoFeed(database: Database, options: DemoFeedOptions): Dem
 
   const historyPortDays = options.historyDays * options.ports.length;
   const run = async () => {
-    const stream = simulateStream({
-      ports: options.ports,
-      from: state.from,
-      days: 3660,
-      seed: state.seed,
-      scale: state.scale,
-      formats: ['edifact'],
-    });
+    const stream = simulateStream(
+      {
+        ports: options.ports,
+        from: state.from,
+        days: 3660,
+        seed: state.seed,
+        scale: state.scale,
+        formats: ['edifact'],
+      },
+      undefined,
+      replayAware(options.terminal, state.portDaysDone),
+    );
     let portDay = 0;
     let files = 0;
     let records = 0;
@@ -170,4 +176,16 @@ function saveState(demoDir: string, state: DemoState): void {
   const file = path.join(demoDir, STATE_FILE);
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
   fs.renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Port-days ingested by an earlier run are regenerated but not ingested again: the terminal is
+ * not asked about them (one simulated port-day per call, in the stream's order).
+ */
+function replayAware(terminal: Terminal | undefined, portDaysDone: number): Terminal | undefined {
+  if (!terminal) return undefined;
+  let portDay = 0;
+  return {
+    gateOut: (day) => (portDay++ < portDaysDone ? Promise.resolve(day.gateOuts) : terminal.gateOut(day)),
+  };
 }

@@ -9,8 +9,10 @@
  * upsert per consignment and container and a selection run is recomputed from scratch, so an
  * event handled twice leaves one assessment.
  */
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { consumeEvents, type Database, type OutboxEvent } from '../db/index.ts';
+import { consumeEvents, type Database, type OutboxEvent, pendingEvents } from '../db/index.ts';
+import type { DB } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import {
   assessedConsignmentsOfEvents,
@@ -93,6 +95,11 @@ export async function handleRiskEvents(
   return summary.assessed;
 }
 
+/** Events the risk worker has not assessed yet (0 when it has caught up with the ingest). */
+export function pendingRiskEvents(db: Kysely<DB>): Promise<number> {
+  return pendingEvents(db, RISK_CONSUMER, RISK_TOPICS);
+}
+
 /** Processes every pending event, batch after batch; returns how many events were handled. */
 export async function drainRiskEvents(database: Database, options: AssessOptions = {}): Promise<number> {
   let total = 0;
@@ -106,6 +113,8 @@ export async function drainRiskEvents(database: Database, options: AssessOptions
 }
 
 export interface RiskWorker {
+  /** Drains now instead of at the next poll (when idle; a drain in progress picks up new events anyway). */
+  wake(): void;
   stop(): Promise<void>;
 }
 
@@ -123,6 +132,7 @@ export function startRiskWorker(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
+    timer = undefined;
     running = drainRiskEvents(database, { logger })
       .then((n) => {
         if (n > 0) logger.info({ events: n }, 'risk worker assessed new consignments');
@@ -134,6 +144,11 @@ export function startRiskWorker(
   };
   tick();
   return {
+    wake() {
+      if (stopped || timer === undefined) return;
+      clearTimeout(timer);
+      tick();
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

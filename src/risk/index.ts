@@ -1,5 +1,5 @@
 export { assessConsignments, assessPortDay, selectPortDay } from './assessment.service.ts';
-export { type RiskWorker, startRiskWorker } from './assessment.worker.ts';
+export { pendingRiskEvents, type RiskWorker, startRiskWorker } from './assessment.worker.ts';
 export { DEFAULT_PROFILES } from './profiles.seed.ts';
 export { RiskProfileService } from './profiles.service.ts';
 export { riskRoutes } from './risk.routes.ts';

@@ -12,10 +12,14 @@ import type { DisplacementScenario } from './displacement.ts';
 import { edifactFiles } from './edifact.ts';
 import { PortSimulator } from './generator.ts';
 import { jsonFiles } from './jsonl.ts';
-import type { DayStats, DayTraffic } from './traffic.ts';
+import type { DayStats, DayTraffic, Move } from './traffic.ts';
 
 export const simulateOptions = z.object({
-  ports: z.array(z.string().refine((p) => p in PORT_CALIBRATION, { message: 'unknown port (calibrated: BEANR, NLRTM)' })).min(1),
+  ports: z
+    .array(
+      z.string().refine((p) => p in PORT_CALIBRATION, { message: 'unknown port (calibrated: BEANR, NLRTM)' }),
+    )
+    .min(1),
   from: z.iso.date(),
   days: z.number().int().positive().max(3660),
   seed: z.union([z.number(), z.string()]),
@@ -51,7 +55,13 @@ export function addDays(isoDate: string, n: number): string {
 export function* simulateDays(options: SimulateOptions): Generator<DayTraffic> {
   const o = simulateOptions.parse(options);
   const sims = o.ports.map(
-    (p) => new PortSimulator(p, { seed: o.seed, scale: o.scale, scenario: options.scenario ?? [], newMethod: options.newMethod ?? DEFAULT_NEW_METHOD }),
+    (p) =>
+      new PortSimulator(p, {
+        seed: o.seed,
+        scale: o.scale,
+        scenario: options.scenario ?? [],
+        newMethod: options.newMethod ?? DEFAULT_NEW_METHOD,
+      }),
   );
   for (let d = 0; d < o.days; d += 1) {
     const date = addDays(o.from, d);
@@ -60,18 +70,34 @@ export function* simulateDays(options: SimulateOptions): Generator<DayTraffic> {
 }
 
 /**
+ * A terminal that asks before letting boxes out: given a port-day, it answers the gate-outs that
+ * really happen that day (it may keep some back and let them out on a later day). Without one, every
+ * simulated gate-out happens as generated.
+ */
+export interface Terminal {
+  gateOut(day: DayTraffic): Promise<Move[]>;
+}
+
+/**
  * The simulation as an async stream of output chunks, one port-day at a time: EDIFACT files
  * (whole interchanges), JSON Lines appended to port-calls/consignments/events.jsonl, and the
  * ground truth appended to truth.jsonl (kind 'truth': a live feed must drop those chunks).
  * `onDay` is called after each port-day with its statistics.
  */
-export async function* simulateStream(options: SimulateOptions, onDay?: (d: DayDone) => void): AsyncGenerator<OutputChunk> {
+export async function* simulateStream(
+  options: SimulateOptions,
+  onDay?: (d: DayDone) => void,
+  terminal?: Terminal,
+): AsyncGenerator<OutputChunk> {
   const formats = new Set(options.formats);
   for (const day of simulateDays(options)) {
+    if (terminal) day.gateOuts = await terminal.gateOut(day);
     const base = { date: day.date, port: day.port };
-    if (formats.has('edifact')) for (const f of edifactFiles(day)) yield { ...base, file: f.name, text: f.text, kind: 'edifact' };
+    if (formats.has('edifact'))
+      for (const f of edifactFiles(day)) yield { ...base, file: f.name, text: f.text, kind: 'edifact' };
     if (formats.has('json')) {
-      for (const f of jsonFiles(day)) if (f.text !== '') yield { ...base, file: f.name, text: f.text, kind: 'json' };
+      for (const f of jsonFiles(day))
+        if (f.text !== '') yield { ...base, file: f.name, text: f.text, kind: 'json' };
     }
     const truth = day.truth.map((t) => `${JSON.stringify(t)}\n`).join('');
     if (truth !== '') yield { ...base, file: 'truth.jsonl', text: truth, kind: 'truth' };
@@ -87,8 +113,16 @@ export interface RunSummary {
 
 export function emptyStats(): DayStats {
   return {
-    discharged: 0, loaded: 0, gateIn: 0, gateOut: 0, highRisk: 0, reefers: 0, highRiskReefers: 0,
-    contaminated: 0, contaminatedKg: 0, baselineSeizedKg: 0,
+    discharged: 0,
+    loaded: 0,
+    gateIn: 0,
+    gateOut: 0,
+    highRisk: 0,
+    reefers: 0,
+    highRiskReefers: 0,
+    contaminated: 0,
+    contaminatedKg: 0,
+    baselineSeizedKg: 0,
   };
 }
 
@@ -100,7 +134,11 @@ export function addStats(into: DayStats, s: DayStats): void {
  * Writes the simulation to `outDir`, honouring back-pressure so memory stays bounded. truth.jsonl
  * is always written (created empty when nothing was smuggled) so the oracle can be pointed at it.
  */
-export async function writeSimulation(options: SimulateOptions, outDir: string, onDay?: (d: DayDone) => void): Promise<RunSummary> {
+export async function writeSimulation(
+  options: SimulateOptions,
+  outDir: string,
+  onDay?: (d: DayDone) => void,
+): Promise<RunSummary> {
   mkdirSync(outDir, { recursive: true });
   const streams = new Map<string, WriteStream>();
   const totals = emptyStats();
