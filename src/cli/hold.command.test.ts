@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runTandem } from '../../test/support/cli.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import {
   containerNumber,
@@ -16,7 +17,6 @@ import {
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { drainBarrierEvents } from '../inspection/index.ts';
-import { buildProgram } from './program.ts';
 
 for (const kind of databaseKinds) {
   describe(`tandem hold, gate and breach [${kind}]`, () => {
@@ -49,22 +49,7 @@ for (const kind of databaseKinds) {
       process.exitCode = undefined;
     });
 
-    /** Runs `tandem ...args` and returns what it printed on stdout. */
-    async function tandem(...args: string[]): Promise<string> {
-      let out = '';
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        await buildProgram()
-          .exitOverride()
-          .parseAsync(['node', 'tandem', ...args]);
-      } finally {
-        vi.restoreAllMocks();
-      }
-      return out;
-    }
+    const tandem = runTandem;
 
     const file = (name: string, text: string) => {
       const p = path.join(dir, name);

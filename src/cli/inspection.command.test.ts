@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runTandem } from '../../test/support/cli.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import { containerNumber, jsonLines, newConsignment } from '../../test/support/factories.ts';
-import { buildProgram } from './program.ts';
 
 for (const kind of databaseKinds) {
   // Every command opens the database anew, as at a terminal: slow on the embedded database.
@@ -51,22 +51,7 @@ for (const kind of databaseKinds) {
       process.exitCode = undefined;
     });
 
-    /** Runs `tandem ...args` and returns what it printed on stdout. */
-    async function tandem(...args: string[]): Promise<string> {
-      let out = '';
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        await buildProgram()
-          .exitOverride()
-          .parseAsync(['node', 'tandem', ...args]);
-      } finally {
-        vi.restoreAllMocks();
-      }
-      return out;
-    }
+    const tandem = runTandem;
 
     const file = (name: string, bytes: string | Buffer) => {
       const p = path.join(dir, name);
