@@ -33,27 +33,8 @@ export interface SeizureRow {
   notes: string | null;
 }
 
-export interface SeizureInsert {
-  reference: string;
-  containerId: number;
-  containerNumber: string;
-  holdId: number | null;
-  inspectionId: number | null;
-  consignmentId: number | null;
-  port: string;
-  seizedAt: Date;
-  substance: Substance;
-  substanceDetail: string | null;
-  netMassKg: number;
-  grossMassKg: number | null;
-  packages: number | null;
-  concealment: Concealment;
-  placeInContainer: string | null;
-  detectionSource: DetectionSource;
-  originCountry: string | null;
-  recordedBy: string;
-  notes: string | null;
-}
+/** What recording a seizure writes: its row without what the database assigns or joins. */
+export type SeizureInsert = Omit<SeizureRow, 'id' | 'transportDocumentNumber' | 'recordedAt'>;
 
 export interface SeizureFilter {
   port?: string | undefined;
