@@ -18,6 +18,7 @@ import { AlertService } from '../src/intel/alerts.service.ts';
 import { createLogger } from '../src/logger.ts';
 import { freshDatabase, type TestDatabase } from './support/databases.ts';
 import { containerNumber, jsonLines, newConsignment } from './support/factories.ts';
+import { waitFor } from './support/federated-pair.ts';
 
 const logger = createLogger('silent');
 
@@ -63,20 +64,6 @@ async function startInstance(code: string, name: string, port: string): Promise<
     alerts: new AlertService(database.db, code),
     federation: new FederationService(database.db, loadOrCreateIdentity(dataDir, config.agency), logger),
   };
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('two federated instances over HTTP', () => {

@@ -7,20 +7,21 @@ import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { type Alert, alertContentSchema, alertPatchSchema } from '../intel/alert.ts';
 import { type AlertChange, AlertService } from '../intel/alerts.service.ts';
-import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import {
+  type CommandContext,
+  cliActor,
+  collect,
+  parseFields,
+  positiveId,
+  printJson,
+  withDatabase,
+} from './context.ts';
 
 function alertsOf({ database, config }: CommandContext): AlertService {
   return new AlertService(database.db, config.agency.code);
 }
 
-function alertId(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0)
-    throw errors.validation(`"${id}" is not an alert id`, { field: 'id', value: id });
-  return n;
-}
+const alertId = (id: string): number => positiveId(id, 'an alert');
 
 function readJsonFile(file: string): unknown {
   try {

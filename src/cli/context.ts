@@ -78,3 +78,14 @@ export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.o
   const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
   throw errors.validation(problems.join('; '), { problems });
 }
+
+/** Commander's collector for a repeatable option (`--x a --x b` gives ["a", "b"]). */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A record id typed on the command line; `what` names it with its article ("an alert"). */
+export function positiveId(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw errors.validation(`"${value}" is not ${what} id`, { field: 'id', value });
+  return n;
+}

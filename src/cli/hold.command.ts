@@ -7,19 +7,12 @@ import type { Command } from 'commander';
 import type { HoldStatus } from '../db/tables/inspection.ts';
 import { errors } from '../errors.ts';
 import { BreachService, HoldsService, ReleaseGate } from '../inspection/index.ts';
-import { type CommandContext, cliActor, printJson, withDatabase } from './context.ts';
+import { type CommandContext, cliActor, positiveId, printJson, withDatabase } from './context.ts';
 
 const HOLD_STATUSES: readonly HoldStatus[] = ['active', 'released', 'overridden'];
 
 function holdsOf({ database, config }: CommandContext): HoldsService {
   return new HoldsService(database.db, config.agency.ports);
-}
-
-function positiveId(value: string, what: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw errors.validation(`"${value}" is not a ${what} id`, { field: 'id', value });
-  return n;
 }
 
 function limitOf(value: string): number {
@@ -76,7 +69,7 @@ export function registerHoldCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, opts: { json?: boolean }) =>
       withDatabase(async (ctx) => {
-        const h = await holdsOf(ctx).show(positiveId(id, 'hold'));
+        const h = await holdsOf(ctx).show(positiveId(id, 'a hold'));
         if (opts.json) return printJson(h);
         const out = [
           `hold ${h.id}: container ${h.containerNumber} at ${h.port}, ${h.status}`,
@@ -172,7 +165,7 @@ export function registerHoldCommands(program: Command): void {
       withDatabase(async (ctx) => {
         const b = await new BreachService(ctx.database.db).acknowledge(
           cliActor(),
-          positiveId(id, 'breach'),
+          positiveId(id, 'a breach'),
           opts.note,
         );
         process.stdout.write(`breach ${b.id} acknowledged\n`);

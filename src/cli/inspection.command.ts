@@ -15,14 +15,9 @@ import {
   inspectionFilterSchema,
 } from '../inspection/inspections.service.ts';
 import { ReadingService, readingInputSchema } from '../inspection/readings.service.ts';
-import { cliActor, parseFields, printJson, withDatabase } from './context.ts';
+import { cliActor, parseFields, positiveId, printJson, withDatabase } from './context.ts';
 
-function inspectionId(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0)
-    throw errors.validation(`"${id}" is not an inspection id`, { field: 'id', value: id });
-  return n;
-}
+const inspectionId = (id: string): number => positiveId(id, 'an inspection');
 
 function numberOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

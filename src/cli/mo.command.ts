@@ -6,20 +6,21 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { type MoChange, type MoReport, MoReportService, moContentSchema } from '../intel/mo-reports.ts';
-import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import {
+  type CommandContext,
+  cliActor,
+  collect,
+  parseFields,
+  positiveId,
+  printJson,
+  withDatabase,
+} from './context.ts';
 
 function reportsOf({ database, config }: CommandContext): MoReportService {
   return new MoReportService(database.db, config.agency.code);
 }
 
-function reportId(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0)
-    throw errors.validation(`"${id}" is not a report id`, { field: 'id', value: id });
-  return n;
-}
+const reportId = (id: string): number => positiveId(id, 'a report');
 
 function printChange(change: MoChange, json: boolean | undefined): void {
   if (json) {

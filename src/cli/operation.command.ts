@@ -9,9 +9,7 @@ import {
   JointOperationService,
   operationInputSchema,
 } from '../intel/joint-operations.ts';
-import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { type CommandContext, cliActor, collect, parseFields, printJson, withDatabase } from './context.ts';
 
 function operationsOf({ database, config }: CommandContext): JointOperationService {
   return new JointOperationService(database.db, config.agency.code);

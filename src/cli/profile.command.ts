@@ -2,14 +2,9 @@ import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { DEFAULT_PROFILES } from '../risk/profiles.seed.ts';
 import { type ProfileChange, type ProfileView, RiskProfileService } from '../risk/profiles.service.ts';
-import { cliActor, printJson, withDatabase } from './context.ts';
+import { cliActor, positiveId, printJson, withDatabase } from './context.ts';
 
-function profileId(id: string): number {
-  const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0)
-    throw errors.validation(`"${id}" is not a profile id`, { field: 'id', value: id });
-  return n;
-}
+const profileId = (id: string): number => positiveId(id, 'a profile');
 
 function dateOption(name: string, value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;

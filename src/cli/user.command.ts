@@ -3,9 +3,7 @@ import type { Command } from 'commander';
 import { AccountsService, generatePassword } from '../accounts/accounts.service.ts';
 import { permissions, roles } from '../accounts/permissions.ts';
 import { errors } from '../errors.ts';
-import { type CommandContext, cliActor, printJson, withDatabase } from './context.ts';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { type CommandContext, cliActor, collect, printJson, withDatabase } from './context.ts';
 
 function accountsOf({ database, config }: CommandContext): AccountsService {
   return new AccountsService(database.db, { sessionHours: config.sessionHours });
