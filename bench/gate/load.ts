@@ -6,6 +6,7 @@
  * cf. Tene, "How NOT to measure latency", 2013).
  */
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface PhaseSpec {
   name: string;
@@ -27,6 +28,9 @@ export interface PhaseResult {
   p99Ms: number;
   maxMs: number;
   maxInFlight: number;
+  /** This (the load generator's) event-loop delay during the phase: its own stalls delay requests. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export type LoadMessage = { kind: 'run'; baseUrl: string; phases: PhaseSpec[] };
@@ -54,6 +58,8 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
   let lastEnd = 0;
   const start = performance.now();
   const answered = new Uint8Array(total);
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   return new Promise((resolve) => {
     let resolved = false;
     const finish = () => {
@@ -67,6 +73,7 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
         statuses['unanswered at deadline'] = (statuses['unanswered at deadline'] ?? 0) + 1;
       }
       if (lastEnd === 0) lastEnd = now;
+      loopDelay.disable();
       const sorted = latencies.slice().sort();
       resolve({
         name: spec.name,
@@ -79,6 +86,8 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
         p99Ms: percentile(sorted, 99),
         maxMs: sorted[sorted.length - 1] ?? Number.NaN,
         maxInFlight,
+        loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+        loopDelayMaxMs: loopDelay.max / 1e6,
       });
     };
     const done = (i: number, due: number, status: string) => {
@@ -130,7 +139,10 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
 process.on('message', async (message: LoadMessage) => {
   if (message.kind !== 'run') return;
   const results: PhaseResult[] = [];
-  for (const phase of message.phases) results.push(await runPhase(message.baseUrl, phase));
+  for (const phase of message.phases) {
+    process.send?.({ kind: 'phase', name: phase.name });
+    results.push(await runPhase(message.baseUrl, phase));
+  }
   agent.destroy();
   process.send?.({ kind: 'results', results });
 });

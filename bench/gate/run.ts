@@ -15,6 +15,7 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -76,10 +77,16 @@ async function seed(database: Database, numbers: string[]): Promise<void> {
   process.stderr.write('\n');
 }
 
-function drive(baseUrl: string, phases: PhaseSpec[]): Promise<PhaseResult[]> {
+/** Runs the phases in one load process; `onPhase` hears when each starts. */
+function drive(
+  baseUrl: string,
+  phases: PhaseSpec[],
+  onPhase: (name: string) => void = () => {},
+): Promise<PhaseResult[]> {
   const child = fork(path.join(here, 'load.ts'), [], { execArgv: ['--import', 'tsx'] });
   return new Promise((resolve, reject) => {
-    child.on('message', (m: { kind: string; results: PhaseResult[] }) => {
+    child.on('message', (m: { kind: string; results: PhaseResult[]; name: string }) => {
+      if (m.kind === 'phase') onPhase(m.name);
       if (m.kind === 'results') {
         resolve(m.results);
         child.kill();
@@ -100,6 +107,9 @@ interface RunSummary {
   logged: number;
   flushes: number;
   largestBatch: number;
+  /** The server's event-loop delay during the gate phase (monitorEventLoopDelay, 1 ms resolution). */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 async function runOn(kind: 'embedded' | 'server', database: Database): Promise<RunSummary> {
@@ -136,7 +146,12 @@ async function runOn(kind: 'embedded' | 'server', database: Database): Promise<R
     `[${kind}] load: ${rps} requests/s for ${seconds} s on each route (after 2 s warm-up)\n`,
   );
   const before = services.releaseGate.logStats();
-  const results = await drive(baseUrl, [warm(health), health, warm(gate), gate]);
+  // Stalls of this (the server's) event loop during the measured gate phase.
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  const results = await drive(baseUrl, [warm(health), health, warm(gate), gate], (name) => {
+    if (name === gate.name) loopDelay.enable();
+  });
+  loopDelay.disable();
   await app.close();
   const after = services.releaseGate.logStats();
   const logged = await database.db
@@ -147,6 +162,8 @@ async function runOn(kind: 'embedded' | 'server', database: Database): Promise<R
     kind,
     health: results[1]!,
     gate: results[3]!,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
     logged: Number(logged.n),
     flushes: after.flushes - before.flushes,
     largestBatch: after.largestBatch,
@@ -170,6 +187,8 @@ function report(s: RunSummary): void {
       `gate / health: p50 ${(s.gate.p50Ms / s.health.p50Ms).toFixed(2)}x, p99 ${(s.gate.p99Ms / s.health.p99Ms).toFixed(2)}x, rate ${(s.gate.achievedRps / s.health.achievedRps).toFixed(2)}`,
       `gate log: ${s.logged} rows in total (${gateRows} answers in the measured phase), ${s.flushes} inserts for the whole run ` +
         `(${(s.logged / Math.max(1, s.flushes)).toFixed(1)} rows per insert on average, largest ${s.largestBatch})`,
+      `event-loop delay during the gate phase: server p99 ${s.loopDelayP99Ms.toFixed(1)} ms, max ${s.loopDelayMaxMs.toFixed(1)} ms; ` +
+        `load generator p99 ${s.gate.loopDelayP99Ms.toFixed(1)} ms, max ${s.gate.loopDelayMaxMs.toFixed(1)} ms`,
       `target gate p99 < ${TARGET_P99_MS} ms at ${rps} requests/s: ${s.gate.p99Ms < TARGET_P99_MS && s.gate.failed === 0 && s.gate.achievedRps >= rps * 0.95 ? 'met' : 'NOT met'}`,
       s.gate.failed > 0 ? `gate statuses: ${JSON.stringify(s.gate.statuses)}` : '',
       '',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
 import { federationErrors } from './errors.ts';
 import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';
+import { MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES } from './delivery.ts';
 import { MAX_MO_MESSAGE_BYTES } from './object-wire.ts';
 import { partnerPolicySchema } from './sharing.ts';
 
@@ -43,6 +44,25 @@ export function federationRoutes(federation: FederationService): RouteModule {
       // A modus-operandi report carries its photos inline (object-wire.ts); the JSON wrapper adds little.
       .bodyLimit(MAX_MO_MESSAGE_BYTES + 1024)
       .handle(({ body }) => federation.receive(body.jws)),
+    // Public: each message carries its own signature, checked one by one in the service.
+    route('POST', '/federation/v1/inbox/batch', 'public')
+      .summary('Receive several signed messages (JWS, EdDSA) in order; one result per message')
+      .body(z.object({ messages: z.array(z.string().min(1)).min(1).max(MAX_BATCH_MESSAGES) }))
+      .bodyLimit(MAX_BATCH_BODY_BYTES)
+      .response(
+        z.object({
+          results: z.array(
+            z.object({
+              status: z.number().int().describe('what the message alone would have been answered'),
+              messageId: z.string().optional(),
+              outcome: z.enum(['applied', 'stale', 'duplicate']).optional(),
+              hits: z.number().int().optional(),
+              error: z.object({ code: z.string(), message: z.string() }).optional(),
+            }),
+          ),
+        }),
+      )
+      .handle(async ({ body }) => ({ results: await federation.receiveBatch(body.messages) })),
     // Public: the signed request in the x-tandem-signature header is the authentication.
     route('GET', '/federation/v1/feed', 'public')
       .summary('Pull feed: what the policy allowed for the signing partner, after a cursor')

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
-import { errors } from '../errors.ts';
+import { errors, TandemError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { signEnvelope, signQueued } from './delivery.ts';
 import { federationErrors } from './errors.ts';
@@ -31,6 +31,16 @@ export interface FeedPage {
 }
 
 const FEED_PAGE = 100;
+
+/** The answer to one message of a batch (POST /federation/v1/inbox/batch). */
+export type BatchItemResult =
+  | { status: 200; messageId: string; outcome: InboxOutcome; hits: number }
+  | { status: number; error: { code: string; message: string } };
+
+const notProcessed = {
+  code: 'not_processed',
+  message: 'an earlier message of the batch failed and may be retried; send this one again after it',
+};
 const FEED_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** Carries the signed feed request: the signature is the partner's authentication. */
@@ -115,6 +125,35 @@ export class FederationService {
       this.logger?.warn({ err: e, bytes: Buffer.byteLength(token) }, 'federation message refused');
       throw e;
     }
+  }
+
+  /**
+   * Several signed messages in one request, processed in their order, each on its own exactly as
+   * `receive` does (own checks, own transaction). A message refused for good (4xx) does not stop
+   * the others, as when sent alone; a failure that a retry can mend (database down: 5xx) stops the
+   * batch there, and the messages after it are answered `not_processed` so that the sender sends
+   * them again, still in order.
+   */
+  async receiveBatch(tokens: readonly string[]): Promise<BatchItemResult[]> {
+    const results: BatchItemResult[] = [];
+    for (const token of tokens) {
+      if ((results.at(-1)?.status ?? 0) >= 500) {
+        results.push({ status: 503, error: notProcessed });
+        continue;
+      }
+      try {
+        results.push({ status: 200, ...(await this.receive(token)) });
+      } catch (e) {
+        const refusal = e instanceof TandemError ? e : undefined;
+        results.push({
+          status: refusal?.status ?? 500,
+          error: refusal
+            ? { code: refusal.code, message: refusal.message }
+            : { code: 'internal_error', message: 'the message could not be processed; send it again' },
+        });
+      }
+    }
+    return results;
   }
 
   /**

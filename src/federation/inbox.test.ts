@@ -90,6 +90,33 @@ describeEachDatabase('federation inbox', (ctx) => {
     expect(await codeOf(receiver.receive(token))).toBe('replayed_message');
   });
 
+  it('answers a batch message by message, in order, and stops at a failure that a retry can mend', async () => {
+    const impostor = loadOrCreateIdentity(tmp(), { code: 'BE-CUSTOMS', name: 'impostor' });
+    const first = sign(alertMessage(sender));
+    const forged = sign(alertMessage(sender), impostor);
+    const third = sign(alertMessage(sender));
+    const results = await receiver.receiveBatch([first, forged, third, first]);
+    expect(results.map((r) => r.status)).toEqual([200, 401, 200, 409]);
+    expect(results[0]).toMatchObject({ outcome: 'applied', hits: 0 });
+    expect(results[1]).toMatchObject({ error: { code: 'invalid_signature' } });
+    expect(results[3]).toMatchObject({ error: { code: 'replayed_message' } });
+
+    // A database failure (not a refusal) on the second message: the rest is not processed.
+    const flaky = new FederationService(
+      ctx.database.db,
+      loadOrCreateIdentity(tmp(), { code: 'NL-CUSTOMS', name: 'Douane' }),
+    );
+    const fourth = sign(alertMessage(sender));
+    const fifth = sign(alertMessage(sender));
+    const real = flaky.receive.bind(flaky);
+    flaky.receive = (token: string) =>
+      token === fourth ? Promise.reject(new Error('connection lost')) : real(token);
+    const stopped = await flaky.receiveBatch([sign(alertMessage(sender)), fourth, fifth]);
+    expect(stopped.map((r) => r.status)).toEqual([200, 500, 503]);
+    expect(stopped[2]).toMatchObject({ error: { code: 'not_processed' } });
+    expect(await codeOf(receiver.receive(fifth))).toBe('accepted');
+  });
+
   it('refuses a forged signature', async () => {
     const impostor = loadOrCreateIdentity(tmp(), { code: 'BE-CUSTOMS', name: 'impostor' });
     expect(await codeOf(receiver.receive(sign(alertMessage(sender), impostor)))).toBe('invalid_signature');

@@ -47,28 +47,35 @@ function hasPersonalData(row: AlertRow): string[] {
   return alertIdentifiersSchema.parse(row.identifiers).parties.length > 0 ? PERSONAL_DATA_FIELDS : [];
 }
 
+/** Cancels shares of the alert still awaiting approval; returns the latest one sent or pending. */
+async function supersedeEarlierShares(trx: Transaction<DB>, alertId: number, partnerCode: string) {
+  await trx
+    .updateTable('federation_deliveries')
+    .set({ status: 'cancelled' })
+    .where('alert_id', '=', alertId)
+    .where('partner_code', '=', partnerCode)
+    .where('status', '=', 'awaiting_approval')
+    .execute();
+  return trx
+    .selectFrom('federation_deliveries')
+    .select('kind')
+    .where('alert_id', '=', alertId)
+    .where('partner_code', '=', partnerCode)
+    .where('status', 'in', ['pending', 'delivered'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** Queues what the sharing decision allows for every partner; call in the alert's transaction. */
 export async function queueAlertShares(trx: Transaction<DB>, row: AlertRow): Promise<PartnerShareOutcome[]> {
   if (!row.local) return [];
   const outcomes: PartnerShareOutcome[] = [];
   for (const partner of await listPartners(trx)) {
-    // A newer version supersedes any share of an older one still waiting for approval.
-    await trx
-      .updateTable('federation_deliveries')
-      .set({ status: 'cancelled' })
-      .where('alert_id', '=', row.id)
-      .where('partner_code', '=', partner.code)
-      .where('status', '=', 'awaiting_approval')
-      .execute();
-    const previouslySent = await trx
-      .selectFrom('federation_deliveries')
-      .select('kind')
-      .where('alert_id', '=', row.id)
-      .where('partner_code', '=', partner.code)
-      .where('status', 'in', ['pending', 'delivered'])
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    // A newer version supersedes any share of an older one still waiting for approval. A first
+    // version has no earlier share to cancel or to look at.
+    const previouslySent =
+      row.version > 1 ? await supersedeEarlierShares(trx, row.id, partner.code) : undefined;
     const partnerHasIt = previouslySent?.kind === 'alert.upsert';
     const queue = async (kind: 'alert.upsert' | 'alert.withdraw', payload: object, awaiting: boolean) =>
       trx

@@ -1,71 +1,76 @@
 /**
- * The gate log with group commit. Every answer of the release gate is sent only after its log
- * row is committed, yet a busy gate must not pay one transaction per question. So entries queue,
- * and one writer at a time commits everything queued in one multi-row insert: while a flush runs,
- * new entries wait for the next flush, which starts as soon as the current one ends. No timer: an
- * idle gate commits a lone entry at once, a busy one in batches as large as the load.
- * A flush that starts from idle first lets the event loop finish its current turn
- * (setImmediate), so the questions whose requests arrived in that turn share it: on the embedded
- * database a request runs all its queries as microtasks without giving way to other sockets, and
- * without this yield every question of a steady stream would be an insert of its own.
+ * Group commit for the release gate. Every answer of the gate is sent only after its log row is
+ * committed, yet a busy gate must pay neither one transaction nor one lookup per question. So
+ * questions queue, and one batch at a time runs everything queued: one lookup of all their
+ * containers and one multi-row insert of all their log rows. While a batch runs, new questions
+ * wait for the next batch, which starts as soon as the current one ends. No timer: an idle gate
+ * answers a lone question at once, a busy one in batches as large as the load.
+ * Each batch first lets the event loop finish its current turn (setImmediate), so that every
+ * request whose bytes have arrived meanwhile is read and queued and shares the batch: on the
+ * embedded database a batch runs as microtasks without giving way to other sockets, and without
+ * this yield nearly every question of a steady stream would be a batch of its own.
  * (The technique is the group commit of database logs; cf. Gray & Reuter, Transaction
  * Processing, 1993, sec. 9.4.7.)
  */
-import type { GateLogEntry } from './gate.repo.ts';
 
-interface Waiting {
-  entry: GateLogEntry;
-  resolve: () => void;
+interface Waiting<I, O> {
+  item: I;
+  resolve: (out: O) => void;
   reject: (e: unknown) => void;
 }
 
-/** Most rows in one insert (6 parameters a row stays far below PostgreSQL's 65,535). */
+/** Most items in one batch (6 parameters a log row stays far below PostgreSQL's 65,535). */
 const MAX_BATCH = 1000;
 
-export interface GateLogStats {
-  /** Inserts committed. */
+export interface GroupCommitStats {
+  /** Batches committed. */
   flushes: number;
-  /** Rows committed. */
+  /** Items committed. */
   rows: number;
-  /** Largest batch committed in one insert. */
+  /** Largest batch committed. */
   largestBatch: number;
 }
 
-export class GateLog {
-  private queue: Waiting[] = [];
+export class GroupCommit<I, O = void> {
+  private queue: Waiting<I, O>[] = [];
   private flushing: Promise<void> | undefined;
-  private readonly counters: GateLogStats = { flushes: 0, rows: 0, largestBatch: 0 };
+  private readonly counters: GroupCommitStats = { flushes: 0, rows: 0, largestBatch: 0 };
 
-  /** `write` commits the rows it is given (one statement) or throws. */
-  constructor(private readonly write: (entries: readonly GateLogEntry[]) => Promise<void>) {}
+  /**
+   * `run` handles the items it is given and commits them, returning one result per item in the
+   * same order, or throws (then every item of that batch fails with its error).
+   */
+  constructor(private readonly run: (items: readonly I[]) => Promise<readonly O[]>) {}
 
-  /** Resolves once the entry is committed; rejects with the write's error when its batch fails. */
-  record(entry: GateLogEntry): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
+  /** Resolves with the item's result once its batch is committed; rejects when its batch fails. */
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
       this.flushing ??= this.drain();
     });
   }
 
-  /** Waits until every entry recorded so far is committed (or failed): call on shutdown. */
+  /** Waits until every item submitted so far is committed (or failed): call on shutdown. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
   }
 
-  stats(): GateLogStats {
+  stats(): GroupCommitStats {
     return { ...this.counters };
   }
 
   private async drain(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.write(batch.map((w) => w.entry));
+        const results = await this.run(batch.map((w) => w.item));
+        if (results.length !== batch.length)
+          throw new Error(`a batch of ${batch.length} gave ${results.length} results`);
         this.counters.flushes += 1;
         this.counters.rows += batch.length;
         this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
-        for (const w of batch) w.resolve();
+        for (const [i, w] of batch.entries()) w.resolve(results[i] as O);
       } catch (e) {
         for (const w of batch) w.reject(e);
       }

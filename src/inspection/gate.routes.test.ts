@@ -15,6 +15,7 @@ import { loadConfig } from '../config.ts';
 import type { InspectionType } from '../db/tables/inspection.ts';
 import { createLogger } from '../logger.ts';
 import { ingestRecords } from '../risk/cargo-fixtures.ts';
+import type { ReleaseGate } from './gate.service.ts';
 import { placeHolds, settleHold } from './holds.repo.ts';
 
 const config = loadConfig({
@@ -28,10 +29,12 @@ describeEachDatabase('release gate', (ctx) => {
   let base = '';
   let terminal: Record<string, string> = {};
   let terminalCaller = '';
+  let gate: ReleaseGate;
 
   beforeAll(async () => {
     const assembled = assembleServer(config, ctx.database, logger);
     app = assembled.app;
+    gate = assembled.services.releaseGate;
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     const created = await assembled.services.accounts.createToken('test', {
       name: 'terminal-psa',
@@ -186,6 +189,46 @@ describeEachDatabase('release gate', (ctx) => {
     expect(logged.rows[0]?.n).toBe(40);
   });
 
+  it('answers a batch of mixed questions (held, lifted, never held, repeated, invalid) each on its own', async () => {
+    await ingestRecords(ctx.database, [{ type: 'consignment' as const, ...newConsignment(4) }]);
+    const held = await hold(4, 'risk');
+    const free = containerNumber(900);
+    const bad = `${free.slice(0, 10)}${(Number(free.slice(10)) + 1) % 10}`;
+    const before = gate.logStats();
+    // Asked in one turn of the event loop, so they share one lookup and one insert.
+    const answers = await Promise.allSettled(
+      [containerNumber(4), free, bad, containerNumber(4), containerNumber(2)].map((n) =>
+        gate.query(n, 'test'),
+      ),
+    );
+    const after = gate.logStats();
+    expect(after.flushes - before.flushes).toBe(1);
+    expect(after.rows - before.rows).toBe(5);
+    const values = answers.map((a) => (a.status === 'fulfilled' ? a.value : a.reason));
+    expect(values[0]).toMatchObject({
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'SCAN_PENDING'],
+      holdId: held,
+    });
+    expect(values[1]).toMatchObject({ decision: 'RELEASE', reasons: ['NO_CUSTOMS_HOLD'] });
+    expect(values[2]).toMatchObject({ code: 'invalid_container_number' });
+    expect(values[3]).toEqual(values[0]);
+    expect(values[4]).toMatchObject({ decision: 'RELEASE', reasons: ['INSPECTIONS_COMPLETE'] });
+    const logged = await ctx.database.db
+      .selectFrom('gate_queries')
+      .select(['container_number', 'decision', 'reason_codes', 'hold_id'])
+      .where('caller', '=', 'test')
+      .orderBy('id')
+      .execute();
+    expect(logged.map((r) => [r.container_number, r.decision, r.hold_id])).toEqual([
+      [containerNumber(4), 'HOLD', held],
+      [free, 'RELEASE', null],
+      [bad, 'INVALID', null],
+      [containerNumber(4), 'HOLD', held],
+      [containerNumber(2), 'RELEASE', expect.any(Number)],
+    ]);
+  });
+
   it('refuses a wrong check digit with 400 invalid_container_number and logs it as INVALID', async () => {
     const good = containerNumber(7);
     const bad = `${good.slice(0, 10)}${(Number(good.slice(10)) + 1) % 10}`;
@@ -204,6 +247,7 @@ describeEachDatabase('release gate', (ctx) => {
       .selectFrom('gate_queries')
       .select(['container_number', 'reason_codes', 'caller'])
       .where('decision', '=', 'INVALID')
+      .where('caller', '=', terminalCaller)
       .orderBy('id')
       .execute();
     expect(rows).toEqual([

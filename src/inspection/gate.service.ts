@@ -6,71 +6,41 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
-import { GateLog, type GateLogStats } from './gate.log.ts';
-import { findGateHold, insertGateQueries } from './gate.repo.ts';
+import { GroupCommit, type GroupCommitStats } from './gate.log.ts';
+import { findGateHolds, type GateLogEntry, insertGateQueries } from './gate.repo.ts';
 import { type GateAnswer, gateAnswer, type ParsedGateNumber, parseGateNumber } from './gate.ts';
 
+/** A terminal's question as it waits in the group commit. */
+interface Question {
+  parsed: ParsedGateNumber;
+  caller: string;
+}
+
 export class ReleaseGate {
-  private readonly log: GateLog;
+  private readonly batches: GroupCommit<Question, GateAnswer | undefined>;
 
   constructor(private readonly db: Kysely<DB>) {
-    this.log = new GateLog((entries) => insertGateQueries(db, entries));
+    this.batches = new GroupCommit((questions) => this.answerAndLog(questions));
   }
 
   /** What the gate answers for this container now, not logged (for officers and the CLI). */
   async check(rawNumber: string): Promise<GateAnswer> {
     const parsed = parseGateNumber(rawNumber);
     if (!parsed.ok) throw invalidNumber(parsed);
-    return this.decide(parsed.containerNumber);
+    const holds = await findGateHolds(this.db, [parsed.containerNumber]);
+    return gateAnswer(parsed.containerNumber, holds.get(parsed.containerNumber), new Date());
   }
 
   /**
    * A terminal's question: answered only after it is in the gate log. An invalid number is
-   * logged with decision INVALID and answered 400 `invalid_container_number`.
+   * logged with decision INVALID and answered 400 `invalid_container_number`. Concurrent
+   * questions share one lookup and one insert (group commit, gate.log.ts).
    */
   async query(rawNumber: string, caller: string): Promise<GateAnswer> {
     const parsed = parseGateNumber(rawNumber);
-    if (!parsed.ok) {
-      await this.logged({
-        at: new Date(),
-        containerNumber: parsed.logged,
-        decision: 'INVALID',
-        reasonCodes: [parsed.code],
-        holdId: null,
-        caller,
-      });
-      throw invalidNumber(parsed);
-    }
-    const answer = await this.decide(parsed.containerNumber);
-    await this.logged({
-      at: new Date(answer.checkedAt),
-      containerNumber: answer.containerNumber,
-      decision: answer.decision,
-      reasonCodes: answer.reasons,
-      holdId: answer.holdId ?? null,
-      caller,
-    });
-    return answer;
-  }
-
-  /** Commits every logged question still queued; the server calls it when it closes. */
-  close(): Promise<void> {
-    return this.log.flush();
-  }
-
-  /** Inserts and rows committed by the gate log so far (the benchmark reports them). */
-  logStats(): GateLogStats {
-    return this.log.stats();
-  }
-
-  private async decide(containerNumber: string): Promise<GateAnswer> {
-    const hold = await findGateHold(this.db, containerNumber);
-    return gateAnswer(containerNumber, hold, new Date());
-  }
-
-  private async logged(entry: Parameters<GateLog['record']>[0]): Promise<void> {
+    let answer: GateAnswer | undefined;
     try {
-      await this.log.record(entry);
+      answer = await this.batches.submit({ parsed, caller });
     } catch (e) {
       // No answer without its log row: the terminal must keep the box and ask again.
       throw errors.databaseUnavailable(
@@ -78,6 +48,57 @@ export class ReleaseGate {
         { cause: e instanceof Error ? e.message : String(e) },
       );
     }
+    if (!parsed.ok) throw invalidNumber(parsed);
+    if (!answer) throw new Error(`the gate's batch gave no answer for ${parsed.containerNumber}`);
+    return answer;
+  }
+
+  /** Commits every logged question still queued; the server calls it when it closes. */
+  close(): Promise<void> {
+    return this.batches.flush();
+  }
+
+  /** Batches and rows committed by the gate log so far (the benchmark reports them). */
+  logStats(): GroupCommitStats {
+    return this.batches.stats();
+  }
+
+  /** One batch: one lookup for all valid numbers, the answers, one insert of all log rows. */
+  private async answerAndLog(questions: readonly Question[]): Promise<(GateAnswer | undefined)[]> {
+    const numbers = questions.flatMap((q) => (q.parsed.ok ? [q.parsed.containerNumber] : []));
+    const holds = await findGateHolds(this.db, numbers);
+    const now = new Date();
+    const answers = questions.map((q) =>
+      q.parsed.ok
+        ? gateAnswer(q.parsed.containerNumber, holds.get(q.parsed.containerNumber), now)
+        : undefined,
+    );
+    await insertGateQueries(
+      this.db,
+      questions.map(({ parsed, caller }, i): GateLogEntry => {
+        const answer = answers[i];
+        if (!answer) {
+          const invalid = parsed as Extract<ParsedGateNumber, { ok: false }>;
+          return {
+            at: now,
+            containerNumber: invalid.logged,
+            decision: 'INVALID',
+            reasonCodes: [invalid.code],
+            holdId: null,
+            caller,
+          };
+        }
+        return {
+          at: now,
+          containerNumber: answer.containerNumber,
+          decision: answer.decision,
+          reasonCodes: answer.reasons,
+          holdId: answer.holdId ?? null,
+          caller,
+        };
+      }),
+    );
+    return answers;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { containerNumber } from '../../test/support/factories.ts';
-import { GateLog } from './gate.log.ts';
+import { GroupCommit } from './gate.log.ts';
 import type { GateLogEntry } from './gate.repo.ts';
 import { type GateHoldRow, gateAnswer, parseGateNumber } from './gate.ts';
 
@@ -82,9 +82,9 @@ function controlledWriter() {
   const batches: GateLogEntry[][] = [];
   const finishers: { ok: () => void; fail: (e: Error) => void }[] = [];
   const write = (entries: readonly GateLogEntry[]) =>
-    new Promise<void>((ok, fail) => {
+    new Promise<undefined[]>((ok, fail) => {
       batches.push([...entries]);
-      finishers.push({ ok, fail });
+      finishers.push({ ok: () => ok(entries.map(() => undefined)), fail });
     });
   return { batches, finishers, write };
 }
@@ -101,20 +101,20 @@ const entry = (n: number): GateLogEntry => ({
 describe('gate log (group commit)', () => {
   it('writes entries of one turn together, queues entries during a flush and writes them in one insert', async () => {
     const same = controlledWriter();
-    const sameTurn = new GateLog(same.write);
-    const both = [sameTurn.record(entry(8)), sameTurn.record(entry(9))];
+    const sameTurn = new GroupCommit(same.write);
+    const both = [sameTurn.submit(entry(8)), sameTurn.submit(entry(9))];
     await new Promise((r) => setImmediate(r));
     expect(same.batches.map((b) => b.length)).toEqual([2]);
     same.finishers[0]!.ok();
     await Promise.all(both);
 
     const w = controlledWriter();
-    const log = new GateLog(w.write);
+    const log = new GroupCommit(w.write);
     const settled: number[] = [];
-    const first = log.record(entry(1)).then(() => settled.push(1));
+    const first = log.submit(entry(1)).then(() => settled.push(1));
     await new Promise((r) => setImmediate(r));
     expect(w.batches).toHaveLength(1);
-    const rest = [2, 3, 4, 5].map((n) => log.record(entry(n)).then(() => settled.push(n)));
+    const rest = [2, 3, 4, 5].map((n) => log.submit(entry(n)).then(() => settled.push(n)));
     // Nothing is acknowledged before its row is written.
     await Promise.resolve();
     expect(settled).toEqual([]);
@@ -134,10 +134,10 @@ describe('gate log (group commit)', () => {
 
   it('fails every entry of a batch whose insert fails, and goes on with the next batch', async () => {
     const w = controlledWriter();
-    const log = new GateLog(w.write);
-    const a = log.record(entry(1));
+    const log = new GroupCommit(w.write);
+    const a = log.submit(entry(1));
     await new Promise((r) => setImmediate(r));
-    const b = log.record(entry(2));
+    const b = log.submit(entry(2));
     w.finishers[0]!.fail(new Error('disk full'));
     await expect(a).rejects.toThrow('disk full');
     await new Promise((r) => setImmediate(r));
@@ -146,18 +146,30 @@ describe('gate log (group commit)', () => {
     expect(log.stats().rows).toBe(1);
   });
 
+  it('gives each item its own result, and fails a batch whose results do not match its items', async () => {
+    const doubled = new GroupCommit(async (items: readonly number[]) => items.map((n) => n * 2));
+    await expect(Promise.all([1, 2, 3].map((n) => doubled.submit(n)))).resolves.toEqual([2, 4, 6]);
+    expect(doubled.stats()).toEqual({ flushes: 1, rows: 3, largestBatch: 3 });
+    const short = new GroupCommit(async (items: readonly number[]) => items.slice(1));
+    await expect(Promise.all([short.submit(1), short.submit(2)])).rejects.toThrow(
+      'a batch of 2 gave 1 results',
+    );
+  });
+
   it('flush waits for everything recorded so far', async () => {
     const w = controlledWriter();
-    const log = new GateLog(w.write);
+    const log = new GroupCommit(w.write);
     let committed = 0;
-    void log.record(entry(1)).then(() => committed++);
+    void log.submit(entry(1)).then(() => committed++);
     await new Promise((r) => setImmediate(r));
-    void log.record(entry(2)).then(() => committed++);
+    void log.submit(entry(2)).then(() => committed++);
     let flushed = false;
     const flushing = log.flush().then(() => {
       flushed = true;
     });
     w.finishers[0]!.ok();
+    // The next batch starts one turn of the event loop after the first ends.
+    await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(flushed).toBe(false);
     w.finishers[1]!.ok();
