@@ -4,7 +4,10 @@
  * partners of each other. Alerts are created at A over HTTP (POST /v1/alerts) at a fixed rate;
  * each names one container that B holds in its cargo, so B's inbox correlates it into a hit.
  *
- *   npx tsx bench/federation/run.ts [--rate 100] [--seconds 20] [--containers 5000]
+ *   npx tsx bench/federation/run.ts [--rate 100] [--seconds 20] [--warmup 5] [--containers 5000]
+ *
+ * `--warmup S` first sends S seconds of the same load on other containers and waits for their
+ * hits (both processes start cold); `--warmup 0` measures from the cold start.
  *
  * Measured per alert: from just before the POST is sent to A until the hit exists at B, two ways:
  * - `recorded`: the hit's own `createdAt` (B's database clock, the same machine clock), i.e. the
@@ -38,6 +41,7 @@ for (let i = 2; i < process.argv.length; i += 2)
 const RATE = Number(args.get('rate') ?? 100);
 const SECONDS = Number(args.get('seconds') ?? 20);
 const CONTAINERS = Number(args.get('containers') ?? 5000);
+const WARMUP = Number(args.get('warmup') ?? 5);
 const PASSWORD = 'bench-password-1';
 const BIN = fileURLToPath(new URL('../../bin/tandem.js', import.meta.url));
 const logger = createLogger('silent');
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 300; i++) idle.push(await roundTrip(b.url));
 
     const total = Math.min(CONTAINERS, Math.round(RATE * SECONDS));
+    const warmupCount = Math.max(0, Math.min(CONTAINERS - total, Math.round(RATE * WARMUP)));
     const sentAt = new Map<string, number>();
     const seenAt = new Map<string, number>();
     const recordedAt = new Map<string, number>();
@@ -224,41 +229,67 @@ async function main(): Promise<void> {
       }
     })();
 
+    const post = (i: number, box: string) =>
+      fetch(`${a.url}/v1/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA}` },
+        body: JSON.stringify({
+          subject: 'container',
+          title: `Bench alert ${i}`,
+          recommendedAction: 'monitor',
+          sourceReliability: 'B',
+          infoCredibility: 2,
+          tlp: 'GREEN',
+          identifiers: { containerNumbers: [box] },
+        }),
+      })
+        .then(async (r) => {
+          if (r.status !== 201) failures.push(`POST ${r.status}: ${(await r.text()).slice(0, 200)}`);
+          else await r.arrayBuffer();
+        })
+        .catch((e: unknown) => {
+          failures.push(`POST: ${String(e)}`);
+        });
+    /** Sends `count` alerts at RATE on boxes first+1..first+count; resolves when all POSTs are answered. */
+    const send = async (count: number, first: number, onSend: (box: string) => void) => {
+      const begin = performance.now();
+      const posts: Promise<void>[] = [];
+      for (let i = 0; i < count; i++) {
+        const due = begin + (i * 1000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const box = boxOf(first + i + 1);
+        onSend(box);
+        posts.push(post(first + i, box));
+      }
+      await Promise.all(posts);
+    };
+
+    if (warmupCount > 0) {
+      // Both processes start cold (JIT, the embedded engine's caches, the workers' first rounds):
+      // the same load on other containers first, until B has its hits, then the measured run.
+      log(`warm-up: ${warmupCount} alerts at ${RATE}/s on other containers`);
+      const lastWarm = boxOf(total + warmupCount);
+      await send(warmupCount, total, () => {});
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        const r = await fetch(`${b.url}/v1/intel/hits?limit=50`, {
+          headers: { authorization: `Bearer ${tokenB}` },
+        });
+        const hits = (await r.json()) as { identifierValue: string }[];
+        if (hits.some((h) => h.identifierValue === lastWarm)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+
     log(`sending ${total} alerts to A at ${RATE}/s`);
     const start = performance.now();
-    const posts: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = start + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const box = boxOf(i + 1);
+    const measured = send(total, 0, (box) => {
       sentAt.set(box, performance.now());
       lastSend = performance.now();
-      posts.push(
-        fetch(`${a.url}/v1/alerts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenA}` },
-          body: JSON.stringify({
-            subject: 'container',
-            title: `Bench alert ${i}`,
-            recommendedAction: 'monitor',
-            sourceReliability: 'B',
-            infoCredibility: 2,
-            tlp: 'GREEN',
-            identifiers: { containerNumbers: [box] },
-          }),
-        })
-          .then(async (r) => {
-            if (r.status !== 201) failures.push(`POST ${r.status}: ${(await r.text()).slice(0, 200)}`);
-            else await r.arrayBuffer();
-          })
-          .catch((e: unknown) => {
-            failures.push(`POST: ${String(e)}`);
-          }),
-      );
-    }
-    const sendSeconds = (performance.now() - start) / 1000;
-    await Promise.all(posts);
+    });
+    await measured;
+    const sendSeconds = (lastSend - start) / 1000;
     sending = false;
     await Promise.all([poller, sampler]);
 
@@ -270,11 +301,20 @@ async function main(): Promise<void> {
     const qr = quantiles(recorded);
     const qi = quantiles(idle);
     const ql = quantiles(loaded);
+    // The worst alert -> hit of each second of sending shows whether slowness is steady or in spells.
+    const worstBySecond: number[] = [];
+    for (const [box, t] of recordedAt) {
+      const sent = sentAt.get(box);
+      if (sent === undefined) continue;
+      const second = Math.floor((sent - start) / 1000);
+      worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, t - sent);
+    }
     const lines = [
       `alerts sent: ${total} in ${sendSeconds.toFixed(1)} s (target ${RATE}/s); hits at B: ${seenAt.size}; errors: ${failures.length}${failures[0] ? ` (first: ${failures[0]})` : ''}`,
       `alert -> hit, recorded at B: p50 ${f(qr.p50)} ms, p99 ${f(qr.p99)} ms, max ${f(qr.max)} ms`,
       `alert -> hit, seen by polling: p50 ${f(qs.p50)} ms, p99 ${f(qs.p99)} ms, max ${f(qs.max)} ms`,
       `messages per second (alert to hit, end to end): ${rate.toFixed(1)}`,
+      `worst alert -> hit (recorded) by second of sending, ms: ${worstBySecond.map((w) => Math.round(w ?? 0)).join(' ')}`,
       `HTTP round trip to B, idle: p50 ${f(qi.p50)} ms, p99 ${f(qi.p99)} ms; under load: p50 ${f(ql.p50)} ms, p99 ${f(ql.p99)} ms`,
       `ratio alert->hit (recorded) / HTTP round trip under load: p50 ${(qr.p50 / ql.p50).toFixed(1)}x, p99 ${(qr.p99 / ql.p99).toFixed(1)}x`,
       `target p99 < 200 ms at ${RATE} alerts/s: ${qr.p99 < 200 && seenAt.size === total ? 'met' : 'NOT met'} (load average at the end: ${os.loadavg()[0]?.toFixed(1)})`,
