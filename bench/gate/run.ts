@@ -53,6 +53,8 @@ async function seed(database: Database, numbers: string[]): Promise<void> {
             select n, left(n, 4) from unnest(${numbers}::text[]) as n`.execute(db);
   const ids = await db.selectFrom('containers').select(['id', 'container_number']).execute();
   const byNumber = new Map(ids.map((r) => [r.container_number, r.id]));
+  // One container in ten has a manifest that risk targeting has not assessed yet (ASSESSMENT_PENDING).
+  await sql`update containers set assessment_due_at = now() where id % 10 = 0`.execute(db);
   const held = numbers.filter((_, i) => i % 2 === 0);
   for (let i = 0; i < held.length; i += 500) {
     const part = held.slice(i, i + 500);

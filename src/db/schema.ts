@@ -111,6 +111,8 @@ export interface ContainersTable {
   reefer: boolean | null;
   first_seen_at: Timestamp;
   updated_at: Timestamp;
+  /** Set by ingest when a consignment holding it was created or corrected; cleared once assessed (migration 0008). */
+  assessment_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ConsignmentContainersTable {

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
 import { containerNumber, newConsignment } from '../../test/support/factories.ts';
 import { placeHolds, ReleaseGate, settleHold } from '../inspection/index.ts';
-import { ingestRecords } from '../risk/cargo-fixtures.ts';
+import { assessWithoutSelecting, ingestRecords } from '../risk/cargo-fixtures.ts';
 import type { DayTraffic, Move } from '../sim/traffic.ts';
 import { GateRespectingTerminal } from './terminal.ts';
 
@@ -32,6 +32,7 @@ describeEachDatabase('demo terminal', (ctx) => {
       ctx.database,
       [1, 2].map((n) => ({ type: 'consignment' as const, ...newConsignment(n) })),
     );
+    await assessWithoutSelecting(ctx.database);
     const container = await db
       .selectFrom('containers')
       .select('id')

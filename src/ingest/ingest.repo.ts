@@ -518,6 +518,20 @@ export async function upsertConsignments(
   for (const rows of chunks([...containerLinks.values()], 8000)) {
     await trx.insertInto('consignment_containers').values(rows).execute();
   }
+  // Their manifest is new or corrected: the release gate holds them until risk targeting has
+  // assessed it (migration 0008). Only consignments with a port are ever assessed.
+  const due = new Set<number>();
+  for (const { record } of rewritten) {
+    if (!(record.portLocode ?? record.portCall?.portLocode)) continue;
+    for (const k of record.containers) {
+      const id = links.containerIds.get(k.containerNumber);
+      if (id !== undefined) due.add(id);
+    }
+  }
+  if (due.size > 0) {
+    await sql`update containers set assessment_due_at = clock_timestamp()
+               where id = any(${[...due]}::bigint[])`.execute(trx);
+  }
 
   const missing = items.map((c) => c.key).filter((k) => !out.has(k));
   if (missing.length > 0) {

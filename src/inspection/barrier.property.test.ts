@@ -14,7 +14,7 @@ import { type Permission, type Role, rolePermissions } from '../accounts/permiss
 import { assembleServer } from '../api/serve.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { ingestRecords } from '../risk/cargo-fixtures.ts';
+import { assessWithoutSelecting, ingestRecords } from '../risk/cargo-fixtures.ts';
 import { placeHolds } from './holds.repo.ts';
 
 const RUNS = 20;
@@ -157,6 +157,7 @@ describeEachDatabase('barrier property: no release before the required inspectio
       ctx.database,
       Array.from({ length: 150 }, (_, i) => ({ type: 'consignment' as const, ...newConsignment(500 + i) })),
     );
+    await assessWithoutSelecting(ctx.database);
     await ctx.database.db
       .insertInto('scanners')
       .values({ code: 'PROP-S1', port_locode: 'BEANR', name: 'scanner', capacity_per_hour: 10 })

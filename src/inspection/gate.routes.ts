@@ -17,7 +17,8 @@ export function releaseGateRoutes(gate: ReleaseGate): RouteModule {
     route('GET', '/v1/release/:containerNumber', 'release:query')
       .summary(
         'May this container leave the terminal?',
-        'RELEASE or HOLD with reason codes (HOLD: CUSTOMS_HOLD, plus SCAN_PENDING and/or PHYSICAL_PENDING; ' +
+        'RELEASE or HOLD with reason codes (HOLD: CUSTOMS_HOLD, plus SCAN_PENDING and/or PHYSICAL_PENDING, or ' +
+          'ASSESSMENT_PENDING while the manifest is not yet assessed; ' +
           'RELEASE: NO_CUSTOMS_HOLD, INSPECTIONS_COMPLETE or OVERRIDDEN). The codes never say why a container ' +
           'was selected. Every question is logged before it is answered. A number failing the ISO 6346 check ' +
           'answers 400 `invalid_container_number` (logged as INVALID). Any answer other than 200 RELEASE ' +

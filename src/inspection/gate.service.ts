@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
 import { GroupCommit, type GroupCommitStats } from './gate.log.ts';
-import { findGateHolds, type GateLogEntry, insertGateQueries } from './gate.repo.ts';
+import { findGateStates, type GateLogEntry, insertGateQueries } from './gate.repo.ts';
 import { type GateAnswer, gateAnswer, type ParsedGateNumber, parseGateNumber } from './gate.ts';
 
 /** A terminal's question as it waits in the group commit. */
@@ -27,8 +27,8 @@ export class ReleaseGate {
   async check(rawNumber: string): Promise<GateAnswer> {
     const parsed = parseGateNumber(rawNumber);
     if (!parsed.ok) throw invalidNumber(parsed);
-    const holds = await findGateHolds(this.db, [parsed.containerNumber]);
-    return gateAnswer(parsed.containerNumber, holds.get(parsed.containerNumber), new Date());
+    const states = await findGateStates(this.db, [parsed.containerNumber]);
+    return gateAnswer(parsed.containerNumber, states.get(parsed.containerNumber), new Date());
   }
 
   /**
@@ -66,11 +66,11 @@ export class ReleaseGate {
   /** One batch: one lookup for all valid numbers, the answers, one insert of all log rows. */
   private async answerAndLog(questions: readonly Question[]): Promise<(GateAnswer | undefined)[]> {
     const numbers = questions.flatMap((q) => (q.parsed.ok ? [q.parsed.containerNumber] : []));
-    const holds = await findGateHolds(this.db, numbers);
+    const states = await findGateStates(this.db, numbers);
     const now = new Date();
     const answers = questions.map((q) =>
       q.parsed.ok
-        ? gateAnswer(q.parsed.containerNumber, holds.get(q.parsed.containerNumber), now)
+        ? gateAnswer(q.parsed.containerNumber, states.get(q.parsed.containerNumber), now)
         : undefined,
     );
     await insertGateQueries(

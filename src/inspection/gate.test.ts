@@ -8,7 +8,13 @@ const at = new Date('2026-03-01T08:00:00Z');
 const number = containerNumber(42);
 
 describe('gate answer', () => {
-  const cases: { name: string; hold: GateHoldRow | undefined; decision: string; reasons: string[] }[] = [
+  const cases: {
+    name: string;
+    hold: GateHoldRow | undefined;
+    pending?: boolean;
+    decision: string;
+    reasons: string[];
+  }[] = [
     { name: 'no hold', hold: undefined, decision: 'RELEASE', reasons: ['NO_CUSTOMS_HOLD'] },
     {
       name: 'scan required, none done',
@@ -46,15 +52,36 @@ describe('gate answer', () => {
       decision: 'RELEASE',
       reasons: ['OVERRIDDEN'],
     },
+    {
+      name: 'manifest not yet assessed, no hold',
+      hold: undefined,
+      pending: true,
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'ASSESSMENT_PENDING'],
+    },
+    {
+      name: 'a new manifest not yet assessed after a hold was lifted',
+      hold: { id: 1, status: 'released', required: ['scan'], completed: [] },
+      pending: true,
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'ASSESSMENT_PENDING'],
+    },
+    {
+      name: 'an active hold names its inspections, whatever else is pending',
+      hold: { id: 1, status: 'active', required: ['scan'], completed: [] },
+      pending: true,
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'SCAN_PENDING'],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const answer = gateAnswer(number, c.hold, at);
+      const answer = gateAnswer(number, { hold: c.hold, assessmentPending: c.pending ?? false }, at);
       expect(answer).toEqual({
         containerNumber: number,
         decision: c.decision,
         reasons: c.reasons,
-        ...(c.hold ? { holdId: c.hold.id } : {}),
+        ...(c.hold && !(c.pending && c.hold.status !== 'active') ? { holdId: c.hold.id } : {}),
         checkedAt: at.toISOString(),
       });
     });

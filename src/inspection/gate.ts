@@ -21,6 +21,11 @@ export const HOLD_CODES = {
   SCAN_PENDING: 'SCAN_PENDING',
   /** A physical inspection is required and not yet completed. */
   PHYSICAL_PENDING: 'PHYSICAL_PENDING',
+  /**
+   * Customs has not finished assessing the container's manifest yet (no hold is placed yet): ask
+   * again later. Says nothing about the outcome.
+   */
+  ASSESSMENT_PENDING: 'ASSESSMENT_PENDING',
 } as const;
 
 /** Reason codes of a RELEASE answer. */
@@ -49,6 +54,14 @@ export type GateReasonCode =
  */
 export const RECENT_RELEASE_DAYS = 30;
 
+/**
+ * A consignment created or corrected in this many days that the risk worker has not assessed yet
+ * keeps its containers at the gate (ASSESSMENT_PENDING). Older ones no longer do, so that a
+ * manifest that was never assessed (while risk targeting was down for weeks, say) cannot hold a
+ * box for ever; the risk worker assesses new manifests within seconds.
+ */
+export const ASSESSMENT_WINDOW_DAYS = 30;
+
 /** What the gate's one lookup returns: the active hold, or else the latest recently lifted one. */
 export interface GateHoldRow {
   id: number;
@@ -56,6 +69,12 @@ export interface GateHoldRow {
   required: InspectionType[];
   /** Kinds with a completed inspection (read for an active hold only). */
   completed: InspectionType[];
+}
+
+/** What the gate knows of a container: the hold it answers from, and whether assessment is pending. */
+export interface GateState {
+  hold?: GateHoldRow;
+  assessmentPending: boolean;
 }
 
 export interface GateAnswer {
@@ -74,16 +93,19 @@ const PENDING_CODE: Record<InspectionType, GateReasonCode> = {
 /** Order in which pending inspections are named: the scan comes first at the terminal. */
 const KIND_ORDER: readonly InspectionType[] = ['scan', 'physical'];
 
-/** The gate's answer for a valid container number and the hold row found (or none). */
+/**
+ * The gate's answer for a valid container number and what the database says of it. In order: an
+ * active hold holds the box; else a manifest not yet assessed holds it; else a hold lifted recently
+ * is named in the RELEASE; else nothing holds it.
+ */
 export function gateAnswer(
   containerNumber: string,
-  hold: GateHoldRow | undefined,
+  state: GateState | undefined,
   checkedAt: Date,
 ): GateAnswer {
   const at = checkedAt.toISOString();
-  if (!hold)
-    return { containerNumber, decision: 'RELEASE', reasons: [RELEASE_CODES.NO_CUSTOMS_HOLD], checkedAt: at };
-  if (hold.status === 'active') {
+  const hold = state?.hold;
+  if (hold?.status === 'active') {
     const done = new Set(hold.completed);
     const pending = KIND_ORDER.filter((k) => hold.required.includes(k) && !done.has(k)).map(
       (k) => PENDING_CODE[k],
@@ -96,6 +118,16 @@ export function gateAnswer(
       checkedAt: at,
     };
   }
+  if (state?.assessmentPending) {
+    return {
+      containerNumber,
+      decision: 'HOLD',
+      reasons: [HOLD_CODES.CUSTOMS_HOLD, HOLD_CODES.ASSESSMENT_PENDING],
+      checkedAt: at,
+    };
+  }
+  if (!hold)
+    return { containerNumber, decision: 'RELEASE', reasons: [RELEASE_CODES.NO_CUSTOMS_HOLD], checkedAt: at };
   const why = hold.status === 'overridden' ? RELEASE_CODES.OVERRIDDEN : RELEASE_CODES.INSPECTIONS_COMPLETE;
   return { containerNumber, decision: 'RELEASE', reasons: [why], holdId: hold.id, checkedAt: at };
 }

@@ -13,7 +13,7 @@ import { assembleServer } from '../api/serve.ts';
 import type { buildServer } from '../api/server.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { ingestRecords } from '../risk/cargo-fixtures.ts';
+import { assessWithoutSelecting, ingestRecords } from '../risk/cargo-fixtures.ts';
 import { drainBarrierEvents } from './breaches.worker.ts';
 
 const config = loadConfig({
@@ -46,6 +46,7 @@ describeEachDatabase('holds, overrides and breaches', (ctx) => {
       ctx.database,
       [1, 2, 3, 4].map((n) => ({ type: 'consignment' as const, ...newConsignment(n) })),
     );
+    await assessWithoutSelecting(ctx.database);
   });
   afterAll(() => app.close());
 

@@ -77,6 +77,25 @@ export async function assessedConsignmentsOfEvents(db: Db, eventIds: number[]): 
   return rows.map((r) => r.consignment_id);
 }
 
+/** The database's clock now (the time ingest's stamps are written in). */
+export async function databaseClock(db: Db): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(db);
+  return new Date(rows[0]!.now);
+}
+
+/**
+ * Clears the gate's "assessment due" stamp of containers just assessed and selected, when it was
+ * set before `readFrom` (a correction stamped later keeps its container waiting for the next run).
+ */
+export async function clearAssessmentDue(db: Db, containerIds: readonly number[], readFrom: Date): Promise<void> {
+  for (let i = 0; i < containerIds.length; i += 5000) {
+    await sql`update containers set assessment_due_at = null
+               where id = any(${containerIds.slice(i, i + 5000)}::bigint[]) and assessment_due_at <= ${readFrom}`.execute(
+      db,
+    );
+  }
+}
+
 export interface AssessmentWrite extends AssessmentDraft {
   containerId: number;
   consignmentId: number;

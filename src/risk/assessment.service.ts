@@ -19,6 +19,8 @@ import {
   type AssessmentWrite,
   type CandidateRow,
   candidatesOfDay,
+  clearAssessmentDue,
+  databaseClock,
   type DecisionPoint,
   decisionPoints,
   decisionPointsOfDay,
@@ -96,6 +98,8 @@ async function assessPoints(
   options: AssessOptions,
 ): Promise<AssessmentRunSummary> {
   const now = options.now ?? new Date();
+  // What ingest stamped before this moment is covered by what this run reads (migration 0008).
+  const readFrom = await databaseClock(db);
   const profiles = options.profiles ?? activeProfileEvaluator(db);
   const model = await championModel(db, options.logger);
   // Consignments of one call share their moment: one batch of views per moment.
@@ -105,6 +109,7 @@ async function assessPoints(
     byMoment.set(at, [...(byMoment.get(at) ?? []), p]);
   }
   const touched = new Map<string, PortDay>();
+  const assessedContainers = new Set<number>();
   let assessed = 0;
   for (const [at, group] of byMoment) {
     const asOf = new Date(at);
@@ -132,6 +137,7 @@ async function assessPoints(
         decisionAt: asOf,
       });
       touched.set(`${point.portLocode} ${date}`, { port: point.portLocode, date });
+      assessedContainers.add(view.containerId);
     }
     await upsertAssessments(db, writes);
     assessed += writes.length;
@@ -139,6 +145,8 @@ async function assessPoints(
   const portDays: AssessmentRunSummary['portDays'] = [];
   for (const day of touched.values())
     portDays.push({ ...day, selection: await selectPortDay(db, day.port, day.date, options) });
+  // Only now that selection has placed its holds may the gate stop holding them as unassessed.
+  await clearAssessmentDue(db, [...assessedContainers], readFrom);
   return { assessed, portDays };
 }
 

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { jsonLines } from '../../test/support/factories.ts';
 import type { Database } from '../db/index.ts';
 import { ingestFile } from '../ingest/ingest.service.ts';
+import { assessConsignments } from './assessment.service.ts';
 
 type JsonRecords = Parameters<typeof jsonLines>[0];
 
@@ -25,6 +26,31 @@ export async function ingestRecords(database: Database, records: JsonRecords): P
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Assesses every consignment not yet assessed or corrected since, as the risk worker would, but with no profile hits
+ * and no random share, so nothing is selected: for tests of what comes after assessment (the gate
+ * holds a container whose manifest is not yet assessed).
+ */
+export async function assessWithoutSelecting(database: Database): Promise<void> {
+  const { rows } = await sql<{ id: number }>`
+    select distinct cc.consignment_id as id
+      from consignment_containers cc
+      join containers c on c.id = cc.container_id
+     where c.assessment_due_at is not null
+        or not exists (select 1 from assessments a
+                        where a.consignment_id = cc.consignment_id and a.container_id = cc.container_id)`.execute(
+    database.db,
+  );
+  await assessConsignments(
+    database.db,
+    rows.map((r) => Number(r.id)),
+    {
+      explorationShare: 0,
+      profiles: { evaluate: async (views) => ({ hits: views.map(() => []), versions: {} }) },
+    },
+  );
 }
 
 /** Records an inspection outcome of a container (the table of migration 0003). */
