@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountsService } from '../src/accounts/accounts.service.ts';
 import { signQueued } from '../src/federation/delivery.ts';
 import { loadOrCreateIdentity } from '../src/federation/identity.ts';
 import { placeHolds, settleHold } from '../src/inspection/holds.repo.ts';
@@ -602,6 +603,63 @@ describe('joint operations', () => {
       const o = await b.api<OperationView>('analyst', 'GET', `/v1/joint-operations/${atB.id}`);
       return o.tallies.length === 2 && o.tallies.every((t) => t.containersSelected === 1);
     });
+  });
+
+  it('holds an operation for four-eyes approval by a second liaison officer, then delivers it', async () => {
+    await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', { fourEyes: true });
+    try {
+      const created = await a.api<{ operation: OperationView; sharing: { queued: string }[] }>(
+        'liaison_officer',
+        'POST',
+        '/v1/joint-operations',
+        { ...operation, name: 'Four eyes' },
+      );
+      expect(created.sharing).toEqual([
+        expect.objectContaining({ partner: 'NL-CUSTOMS', queued: 'upsert_awaiting_approval' }),
+      ]);
+      const id = created.operation.id;
+      await expect(a.api('liaison_officer', 'POST', `/v1/joint-operations/${id}/approve`)).rejects.toThrow(
+        /HTTP 403.*four_eyes_same_person/,
+      );
+      await expect(a.api('analyst', 'POST', `/v1/joint-operations/${id}/approve`)).rejects.toThrow(
+        /HTTP 403/,
+      );
+      // Not delivered while held.
+      await new Promise((r) => setTimeout(r, 300));
+      const atBBefore = await b.database.db
+        .selectFrom('joint_operations')
+        .select('id')
+        .where('uid', '=', created.operation.uid)
+        .executeTakeFirst();
+      expect(atBBefore).toBeUndefined();
+
+      await new AccountsService(a.database.db, { sessionHours: 1 }).createUser('test', {
+        username: 'second-liaison',
+        roles: ['liaison_officer'],
+        password: 'correct horse battery',
+      });
+      const login = await fetch(new URL('/v1/auth/login', a.server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'second-liaison', password: 'correct horse battery' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const approved = await fetch(new URL(`/v1/joint-operations/${id}/approve`, a.server.url), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(approved.status).toBe(200);
+      expect(await approved.json()).toMatchObject({ released: ['NL-CUSTOMS'] });
+      await waitFor('the approved operation at B', () =>
+        b.database.db
+          .selectFrom('joint_operations')
+          .select('id')
+          .where('uid', '=', created.operation.uid)
+          .executeTakeFirst(),
+      );
+    } finally {
+      await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', { fourEyes: false });
+    }
   });
 
   it('keeps an operation home when the policy does not allow it, and refuses people without operations:manage', async () => {

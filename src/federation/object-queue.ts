@@ -166,5 +166,6 @@ export async function releaseHeldShares(
     .where('status', '=', 'awaiting_approval')
     .returning('partner_code')
     .execute();
-  return released.map((r) => r.partner_code);
+  // An operation can hold several shares per partner (the operation and its tallies).
+  return [...new Set(released.map((r) => r.partner_code))];
 }

@@ -1,4 +1,4 @@
-/** Joint operations API: create, cancel, list, one with its live tallies. */
+/** Joint operations API: create, approve a held share, cancel, list, one with its live tallies. */
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
 import { type JointOperationService, operationInputSchema } from './joint-operations.ts';
@@ -20,6 +20,12 @@ export function jointOperationRoutes(operations: JointOperationService): RouteMo
       .body(operationInputSchema)
       .status(201)
       .handle(({ actor, body }) => operations.create(actor, body)),
+    route('POST', '/v1/joint-operations/:id/approve', 'intel:approve')
+      .summary(
+        "Release the operation's shares held for four-eyes approval (by someone other than its author)",
+      )
+      .params(idParams)
+      .handle(({ actor, params }) => operations.approve(actor, params.id)),
     route('DELETE', '/v1/joint-operations/:id', 'operations:manage')
       .summary('Cancel a joint operation led by this instance; participants deactivate its profile')
       .params(idParams)

@@ -16,9 +16,9 @@ import { writeAudit } from '../db/audit.ts';
 import { emitEvent } from '../db/outbox.ts';
 import type { DB } from '../db/schema.ts';
 import type { JointOperationsTable } from '../db/tables/federation-objects.ts';
-import { errors } from '../errors.ts';
+import { errors, TandemError } from '../errors.ts';
 import { federationErrors } from '../federation/errors.ts';
-import { queueObjectShares } from '../federation/object-queue.ts';
+import { queueObjectShares, releaseHeldShares } from '../federation/object-queue.ts';
 import {
   agencyCodeSchema,
   type OperationWire,
@@ -276,6 +276,39 @@ export class JointOperationService {
         details: { version: row.version, sharing },
       });
       return { operation: await present(trx, row), sharing };
+    });
+  }
+
+  /**
+   * Releases the operation's shares held for four-eyes approval (the operation and its tallies);
+   * the approver must not be the author of the current version.
+   */
+  async approve(actor: string, id: number): Promise<{ operation: JointOperation; released: string[] }> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('joint_operations')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current?.local) throw errors.notFound('joint operation led by this instance', String(id));
+      if (current.updated_by === actor)
+        throw new TandemError(
+          'four_eyes_same_person',
+          `the approval must come from someone other than ${actor}, who wrote this version`,
+          403,
+          { author: actor },
+        );
+      const released = await releaseHeldShares(trx, 'joint_operation', id, actor);
+      if (released.length === 0)
+        throw errors.conflict(`joint operation ${id} has no share waiting for approval`);
+      await writeAudit(trx, {
+        actor,
+        action: 'joint_operation.approve_share',
+        entityType: 'joint_operation',
+        entityId: id,
+        details: { version: current.version, partners: released },
+      });
+      return { operation: await present(trx, current), released };
     });
   }
 
