@@ -31,6 +31,8 @@ export interface PhaseResult {
   /** This (the load generator's) event-loop delay during the phase: its own stalls delay requests. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** The slowest answer among the requests due in each second of the phase. */
+  worstPerSecondMs: number[];
 }
 
 export type LoadMessage = { kind: 'run'; baseUrl: string; phases: PhaseSpec[] };
@@ -74,6 +76,11 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
       }
       if (lastEnd === 0) lastEnd = now;
       loopDelay.disable();
+      const worstPerSecondMs: number[] = [];
+      for (let i = 0; i < total; i += 1) {
+        const second = Math.floor((i * interval) / 1000);
+        worstPerSecondMs[second] = Math.max(worstPerSecondMs[second] ?? 0, latencies[i]!);
+      }
       const sorted = latencies.slice().sort();
       resolve({
         name: spec.name,
@@ -88,6 +95,7 @@ function runPhase(baseUrl: string, spec: PhaseSpec): Promise<PhaseResult> {
         maxInFlight,
         loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
         loopDelayMaxMs: loopDelay.max / 1e6,
+        worstPerSecondMs,
       });
     };
     const done = (i: number, due: number, status: string) => {

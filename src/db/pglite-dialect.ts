@@ -2,6 +2,7 @@
  * A Kysely dialect for PGlite (embedded PostgreSQL in WebAssembly). PGlite is one session, so
  * the driver hands out a single connection guarded by a queue: a transaction holds it from
  * BEGIN to COMMIT and every other query waits its turn, exactly as a pool of size one would.
+ * Each statement first yields one turn of the event loop (see executeQuery).
  */
 import type { PGlite } from '@electric-sql/pglite';
 import {
@@ -22,6 +23,12 @@ class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    // PGlite runs each statement synchronously in WebAssembly and resolves its promise without
+    // real I/O, so a chain of statements (an ingest batch, a risk run) would otherwise continue
+    // as one run of microtasks and keep the event loop from sockets and timers for seconds: the
+    // release gate, in the same process, stopped reading requests while a day was ingested
+    // (bench/gate/busy.ts). One turn of the event loop before each statement lets them in.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const result = await this.pg.query<R>(compiled.sql, [...compiled.parameters]);
     const affected = result.affectedRows;
     return {

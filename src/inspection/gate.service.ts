@@ -63,10 +63,22 @@ export class ReleaseGate {
     return this.batches.stats();
   }
 
-  /** One batch: one lookup for all valid numbers, the answers, one insert of all log rows. */
-  private async answerAndLog(questions: readonly Question[]): Promise<(GateAnswer | undefined)[]> {
+  /**
+   * One batch: one lookup for all valid numbers, the answers, one insert of all log rows, on one
+   * connection taken once. (On the embedded database every other query waits in one queue: taking
+   * the connection twice would queue the insert behind whatever arrived during the lookup, an
+   * ingest batch for example, and double the wait.)
+   */
+  private answerAndLog(questions: readonly Question[]): Promise<(GateAnswer | undefined)[]> {
+    return this.db.connection().execute((db) => this.answerAndLogOn(db, questions));
+  }
+
+  private async answerAndLogOn(
+    db: Kysely<DB>,
+    questions: readonly Question[],
+  ): Promise<(GateAnswer | undefined)[]> {
     const numbers = questions.flatMap((q) => (q.parsed.ok ? [q.parsed.containerNumber] : []));
-    const states = await findGateStates(this.db, numbers);
+    const states = await findGateStates(db, numbers);
     const now = new Date();
     const answers = questions.map((q) =>
       q.parsed.ok
@@ -74,7 +86,7 @@ export class ReleaseGate {
         : undefined,
     );
     await insertGateQueries(
-      this.db,
+      db,
       questions.map(({ parsed, caller }, i): GateLogEntry => {
         const answer = answers[i];
         if (!answer) {
