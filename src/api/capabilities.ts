@@ -27,14 +27,14 @@ import {
   seizureRoutes,
 } from '../inspection/index.ts';
 import { feedbackRoutes } from '../intel/feedback.routes.ts';
-import { JointOperationService } from '../intel/joint-operations.ts';
-import { jointOperationRoutes } from '../intel/joint-operations.routes.ts';
-import { JointStatsService } from '../intel/joint-stats.ts';
-import { jointStatsRoutes } from '../intel/joint-stats.routes.ts';
-import { MoReportService } from '../intel/mo-reports.ts';
-import { moReportRoutes } from '../intel/mo-reports.routes.ts';
 import { FeedbackService } from '../intel/feedback.ts';
 import { AlertService, alertRoutes } from '../intel/index.ts';
+import { jointOperationRoutes } from '../intel/joint-operations.routes.ts';
+import { JointOperationService } from '../intel/joint-operations.ts';
+import { jointStatsRoutes } from '../intel/joint-stats.routes.ts';
+import { JointStatsService } from '../intel/joint-stats.ts';
+import { moReportRoutes } from '../intel/mo-reports.routes.ts';
+import { MoReportService } from '../intel/mo-reports.ts';
 import type { Logger } from '../logger.ts';
 import { riskRoutes, WorklistService } from '../risk/index.ts';
 import { profileRoutes } from '../risk/profiles.routes.ts';
@@ -82,7 +82,11 @@ export function createServices({ config, database, logger }: ServiceContext): Se
       loadOrCreateIdentity(config.dataDir, config.agency),
       logger,
     ),
-    accounts: new AccountsService(database.db, { sessionHours: config.sessionHours, logger }),
+    // Every request is authenticated: its few short statements go before queued bulk work.
+    accounts: new AccountsService(database.urgentDb ?? database.db, {
+      sessionHours: config.sessionHours,
+      logger,
+    }),
     // Uploads are spooled to disk before ingest so that a large file never sits in memory.
     cargo: new CargoService(database, path.join(config.dataDir, 'uploads')),
     worklist: new WorklistService(database),
@@ -93,7 +97,7 @@ export function createServices({ config, database, logger }: ServiceContext): Se
     readings: new ReadingService(database.db),
     attachments: new AttachmentService(database.db),
     stats: new StatsService(database.db),
-    releaseGate: new ReleaseGate(database.db),
+    releaseGate: new ReleaseGate(database.urgentDb ?? database.db),
     holds: new HoldsService(database.db, config.agency.ports),
     breaches: new BreachService(database.db),
   };

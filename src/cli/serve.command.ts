@@ -144,7 +144,7 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
   let feed: DemoFeed | undefined;
   const workers = startWorkers(database, config, logger);
   // The simulated terminal asks the release gate before every gate-out, as a real one must.
-  const gate = new ReleaseGate(database.db);
+  const gate = new ReleaseGate(database.urgentDb ?? database.db);
   // On Ctrl-C: stop feeding and the workers, then the server closes the database.
   const server = await startServer(config, database, logger, undefined, async () => {
     await feed?.stop();

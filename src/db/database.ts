@@ -10,13 +10,19 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { errors } from '../errors.ts';
-import { PgliteDialect } from './pglite-dialect.ts';
+import { PgliteDialect, SessionQueue } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseKind = 'embedded' | 'server';
 
 export interface Database {
   db: Kysely<DB>;
+  /**
+   * For short statements that must not wait behind bulk work (the release gate). On the embedded
+   * database its queries go before queued ones (never into a running transaction); on a server
+   * it is `db`, whose pool already runs them side by side. Absent means `db`.
+   */
+  urgentDb?: Kysely<DB>;
   kind: DatabaseKind;
   /** Where the data lives, for messages: the folder or the server URL without password. */
   location: string;
@@ -119,9 +125,12 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
       { location: folder },
     );
   }
-  const db = new Kysely<DB>({ dialect: new PgliteDialect(engine) });
+  const queue = new SessionQueue();
+  const db = new Kysely<DB>({ dialect: new PgliteDialect(engine, queue) });
+  const urgentDb = new Kysely<DB>({ dialect: new PgliteDialect(engine, queue, true, false) });
   return {
     db,
+    urgentDb,
     kind: 'embedded',
     location: folder ?? 'memory',
     pglite: engine,
@@ -131,6 +140,7 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
       });
     },
     async close() {
+      await urgentDb.destroy();
       await db.destroy();
       unlock();
     },

@@ -45,25 +45,54 @@ class PgliteConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * The one session's turn-taking, shared by every dialect over the same engine. A holder keeps it
+ * from acquire to release (a transaction from BEGIN to COMMIT). Waiters are served in order, but
+ * urgent ones (the release gate's short statements) before the others: they never enter a
+ * running transaction, they only overtake work that has not started.
+ */
+export class SessionQueue {
+  private busy = false;
+  private readonly urgent: (() => void)[] = [];
+  private readonly normal: (() => void)[] = [];
+
+  acquire(urgent: boolean): Promise<void> {
+    if (!this.busy) {
+      this.busy = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => (urgent ? this.urgent : this.normal).push(resolve));
+  }
+
+  release(): void {
+    const next = this.urgent.shift() ?? this.normal.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+
+  /** Resolves once nothing holds or waits for the session. */
+  async idle(): Promise<void> {
+    await this.acquire(false);
+    this.release();
+  }
+}
+
 class PgliteDriver implements Driver {
   private readonly connection: PgliteConnection;
-  private queue: Promise<void> = Promise.resolve();
-  private release: (() => void) | undefined;
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly queue: SessionQueue,
+    private readonly urgent: boolean,
+    private readonly ownsEngine: boolean,
+  ) {
     this.connection = new PgliteConnection(pg);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.queue;
-    let release!: () => void;
-    this.queue = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    this.release = release;
+    await this.queue.acquire(this.urgent);
     return this.connection;
   }
 
@@ -81,24 +110,31 @@ class PgliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
-    const release = this.release;
-    this.release = undefined;
-    release?.();
+    this.queue.release();
   }
 
   async destroy(): Promise<void> {
-    await this.queue;
-    if (!this.pg.closed) await this.pg.close();
+    await this.queue.idle();
+    if (this.ownsEngine && !this.pg.closed) await this.pg.close();
   }
 }
 
 export class PgliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  /**
+   * `queue` is shared by all dialects over one engine; `urgent` lets this one's queries go before
+   * queued work; only the dialect that `ownsEngine` closes the engine when destroyed.
+   */
+  constructor(
+    private readonly pg: PGlite,
+    private readonly queue: SessionQueue = new SessionQueue(),
+    private readonly urgent = false,
+    private readonly ownsEngine = true,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PgliteDriver(this.pg);
+    return new PgliteDriver(this.pg, this.queue, this.urgent, this.ownsEngine);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
