@@ -111,8 +111,11 @@ describe('tandem demo (two federated instances)', () => {
   it("delivers the seeded alert to NL, where it matches NL's traffic and holds the container", async () => {
     expect(alertUid).not.toBe('');
     const token = await login(urls.nl, 'analyst');
-    const received = (await get(`${urls.nl}/v1/alerts?origin=partner`, token)) as { uid: string }[];
-    expect(received.map((a) => a.uid)).toContain(alertUid);
+    // Issued at BE just before the demo printed its instructions: delivery may still be under way.
+    await waitFor('the alert at NL', async () => {
+      const received = (await get(`${urls.nl}/v1/alerts?origin=partner`, token)) as { uid: string }[];
+      return received.some((a) => a.uid === alertUid) ? true : undefined;
+    });
     const hit = await waitFor(
       'the hit at NL',
       async () => {

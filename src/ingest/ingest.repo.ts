@@ -150,9 +150,14 @@ async function insertNew(
   if (rows.length === 0) return ids;
   const columns = Object.keys(types);
   if (copyIn && rows.length >= COPY_THRESHOLD) {
-    const drawn = await sql<{ id: number }>`select nextval(pg_get_serial_sequence(${table}, 'id')) as id
-      from generate_series(1, ${rows.length})`.execute(trx);
-    const withIds: Record<string, unknown>[] = rows.map((r, i) => ({ ...r, id: Number(drawn.rows[i]!.id) }));
+    // One block of ids in one step (drawing them one nextval at a time cost about 18 ms per
+    // 2,000 rows on the embedded database, a sixth of the whole store). Only safe where nothing
+    // else can draw from the sequence between the two calls: the embedded database has one
+    // session, and this transaction holds it (copyIn exists only there).
+    const drawn = await sql<{ last: number }>`select setval(pg_get_serial_sequence(${table}, 'id'),
+        nextval(pg_get_serial_sequence(${table}, 'id')) + ${rows.length - 1}) as last`.execute(trx);
+    const first = Number(drawn.rows[0]!.last) - rows.length + 1;
+    const withIds: Record<string, unknown>[] = rows.map((r, i) => ({ ...r, id: first + i }));
     await copyIn(
       `copy ${table} (id, ${columns.join(', ')}) from '/dev/blob' with (format csv)`,
       csvText(withIds, ['id', ...columns]),
