@@ -112,10 +112,14 @@ describe('tandem demo (two federated instances)', () => {
     expect(alertUid).not.toBe('');
     const token = await login(urls.nl, 'analyst');
     // Issued at BE just before the demo printed its instructions: delivery may still be under way.
-    await waitFor('the alert at NL', async () => {
-      const received = (await get(`${urls.nl}/v1/alerts?origin=partner`, token)) as { uid: string }[];
-      return received.some((a) => a.uid === alertUid) ? true : undefined;
-    });
+    await waitFor(
+      'the alert at NL',
+      async () => {
+        const received = (await get(`${urls.nl}/v1/alerts?origin=partner`, token)) as { uid: string }[];
+        return received.some((a) => a.uid === alertUid) ? true : undefined;
+      },
+      60_000,
+    );
     const hit = await waitFor(
       'the hit at NL',
       async () => {
