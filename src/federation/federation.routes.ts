@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
+import { MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES } from './delivery.ts';
 import { federationErrors } from './errors.ts';
 import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';
-import { MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES } from './delivery.ts';
 import { MAX_MO_MESSAGE_BYTES } from './object-wire.ts';
 import { partnerPolicySchema } from './sharing.ts';
 

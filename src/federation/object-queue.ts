@@ -8,8 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import type { FederationMessageKind, FederationObjectType } from '../db/tables/federation.ts';
+import { errors, TandemError } from '../errors.ts';
 import type { Tlp } from '../intel/alert.ts';
 import { listPartners, type Partner } from './partners.repo.ts';
 import type { PartnerShareOutcome } from './share-queue.ts';
@@ -168,4 +170,44 @@ export async function releaseHeldShares(
     .execute();
   // An operation can hold several shares per partner (the operation and its tallies).
   return [...new Set(released.map((r) => r.partner_code))];
+}
+
+/**
+ * Approves an object's shares held for four-eyes approval, in the caller's transaction: refuses
+ * the author of the current version (when the object has one), releases the held shares, refuses
+ * when none was held, and audits the approval. Returns the partners released.
+ */
+export async function approveHeldShares(
+  trx: Transaction<DB>,
+  object: {
+    type: FederationObjectType;
+    id: number;
+    version: number;
+    /** Who wrote the current version; absent when the system wrote it (any approver will do). */
+    author?: string;
+    /** How messages name it, e.g. "report". */
+    label: string;
+    audit: { action: string; entityType: string };
+  },
+  actor: string,
+): Promise<string[]> {
+  if (object.author === actor) {
+    throw new TandemError(
+      'four_eyes_same_person',
+      `the approval must come from someone other than ${actor}, who wrote this version`,
+      403,
+      { author: actor },
+    );
+  }
+  const released = await releaseHeldShares(trx, object.type, object.id, actor);
+  if (released.length === 0)
+    throw errors.conflict(`${object.label} ${object.id} has no share waiting for approval`);
+  await writeAudit(trx, {
+    actor,
+    action: object.audit.action,
+    entityType: object.audit.entityType,
+    entityId: object.id,
+    details: { version: object.version, partners: released },
+  });
+  return released;
 }

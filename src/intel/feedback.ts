@@ -18,7 +18,7 @@ import type { DB } from '../db/schema.ts';
 import type { FeedbackSeizure, IntelFeedbackTable } from '../db/tables/federation-objects.ts';
 import { errors } from '../errors.ts';
 import { federationErrors } from '../federation/errors.ts';
-import { queueObjectShares, releaseHeldShares } from '../federation/object-queue.ts';
+import { approveHeldShares, queueObjectShares } from '../federation/object-queue.ts';
 import type { FeedbackWire } from '../federation/object-wire.ts';
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
@@ -439,15 +439,17 @@ export class FeedbackService {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('intel_feedback').selectAll().where('id', '=', id).executeTakeFirst();
       if (row?.direction !== 'sent') throw errors.notFound('feedback sent by this instance', String(id));
-      const released = await releaseHeldShares(trx, 'feedback', id, actor);
-      if (released.length === 0) throw errors.conflict(`feedback ${id} has no share waiting for approval`);
-      await writeAudit(trx, {
+      const released = await approveHeldShares(
+        trx,
+        {
+          type: 'feedback',
+          id,
+          version: row.version,
+          label: 'feedback',
+          audit: { action: 'feedback.approve_share', entityType: 'intel_feedback' },
+        },
         actor,
-        action: 'feedback.approve_share',
-        entityType: 'intel_feedback',
-        entityId: id,
-        details: { version: row.version, partners: released },
-      });
+      );
       return { feedback: toFeedbackView(row), released };
     });
   }

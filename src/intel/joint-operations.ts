@@ -16,9 +16,9 @@ import { writeAudit } from '../db/audit.ts';
 import { emitEvent } from '../db/outbox.ts';
 import type { DB } from '../db/schema.ts';
 import type { JointOperationsTable } from '../db/tables/federation-objects.ts';
-import { errors, TandemError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import { federationErrors } from '../federation/errors.ts';
-import { queueObjectShares, releaseHeldShares } from '../federation/object-queue.ts';
+import { approveHeldShares, queueObjectShares } from '../federation/object-queue.ts';
 import {
   agencyCodeSchema,
   type OperationWire,
@@ -291,23 +291,18 @@ export class JointOperationService {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!current?.local) throw errors.notFound('joint operation led by this instance', String(id));
-      if (current.updated_by === actor)
-        throw new TandemError(
-          'four_eyes_same_person',
-          `the approval must come from someone other than ${actor}, who wrote this version`,
-          403,
-          { author: actor },
-        );
-      const released = await releaseHeldShares(trx, 'joint_operation', id, actor);
-      if (released.length === 0)
-        throw errors.conflict(`joint operation ${id} has no share waiting for approval`);
-      await writeAudit(trx, {
+      const released = await approveHeldShares(
+        trx,
+        {
+          type: 'joint_operation',
+          id,
+          version: current.version,
+          author: current.updated_by,
+          label: 'joint operation',
+          audit: { action: 'joint_operation.approve_share', entityType: 'joint_operation' },
+        },
         actor,
-        action: 'joint_operation.approve_share',
-        entityType: 'joint_operation',
-        entityId: id,
-        details: { version: current.version, partners: released },
-      });
+      );
       return { operation: await present(trx, current), released };
     });
   }

@@ -13,9 +13,9 @@ import { writeAudit } from '../db/audit.ts';
 import { emitEvent } from '../db/outbox.ts';
 import type { DB } from '../db/schema.ts';
 import type { MoReportsTable } from '../db/tables/federation-objects.ts';
-import { errors, TandemError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import { federationErrors } from '../federation/errors.ts';
-import { queueObjectShares, releaseHeldShares } from '../federation/object-queue.ts';
+import { approveHeldShares, queueObjectShares } from '../federation/object-queue.ts';
 import {
   MAX_PHOTO_BYTES,
   MAX_PHOTO_BYTES_PER_REPORT,
@@ -370,22 +370,18 @@ export class MoReportService {
     return this.db.transaction().execute(async (trx) => {
       const current = await trx.selectFrom('mo_reports').selectAll().where('id', '=', id).executeTakeFirst();
       if (!current?.local) throw errors.notFound('modus-operandi report of this instance', String(id));
-      if (current.updated_by === actor)
-        throw new TandemError(
-          'four_eyes_same_person',
-          `the approval must come from someone other than ${actor}, who wrote this version`,
-          403,
-          { author: actor },
-        );
-      const released = await releaseHeldShares(trx, 'mo_report', id, actor);
-      if (released.length === 0) throw errors.conflict(`report ${id} has no share waiting for approval`);
-      await writeAudit(trx, {
+      const released = await approveHeldShares(
+        trx,
+        {
+          type: 'mo_report',
+          id,
+          version: current.version,
+          author: current.updated_by,
+          label: 'report',
+          audit: { action: 'mo_report.approve_share', entityType: 'mo_report' },
+        },
         actor,
-        action: 'mo_report.approve_share',
-        entityType: 'mo_report',
-        entityId: id,
-        details: { version: current.version, partners: released },
-      });
+      );
       return { report: await present(trx, current), released };
     });
   }
