@@ -18,10 +18,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { type Database, migrate, openDatabase } from '../../src/db/index.ts';
 import type { IdentifierRow } from '../../src/intel/alert.ts';
 import { findLocalMatches } from '../../src/intel/correlation.ts';
+import { openScratchDatabase } from '../scratch-database.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -135,23 +135,13 @@ async function time(
 }
 
 async function withServerDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
-  const name = `tandem_bench_corr_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
+  const scratch = await openScratchDatabase(serverUrl, `tandem_bench_corr_${randomBytes(4).toString('hex')}`);
   try {
-    await migrate(database);
-    return await fn(database);
+    await migrate(scratch.database);
+    return await fn(scratch.database);
   } finally {
-    await database.close();
-    const a = new pg.Client({ connectionString: serverUrl });
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
+    await scratch.database.close();
+    await scratch.drop();
   }
 }
 

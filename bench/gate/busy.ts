@@ -20,7 +20,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { assembleServer } from '../../src/api/serve.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Database, migrate, openDatabase } from '../../src/db/index.ts';
@@ -34,6 +33,7 @@ import {
   WorklistService,
 } from '../../src/risk/index.ts';
 import { simulateOptions, writeSimulation } from '../../src/sim/stream.ts';
+import { openScratchDatabase } from '../scratch-database.ts';
 import type { LoadMessage, PhaseResult } from './load.ts';
 
 const args = new Map<string, string>();
@@ -69,20 +69,9 @@ async function main(): Promise<void> {
   let dropServer = async () => {};
   if (onServer) {
     const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `tandem_bench_busy_${process.pid}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: u.toString() });
-    dropServer = async () => {
-      const a = new pg.Client({ connectionString: url });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const scratch = await openScratchDatabase(url, `tandem_bench_busy_${process.pid}`);
+    database = scratch.database;
+    dropServer = () => scratch.drop();
   } else database = await openDatabase({ dataDir: path.join(work, 'db') });
   await migrate(database);
   const profiles = new RiskProfileService(database.db);

@@ -18,13 +18,13 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { assembleServer } from '../../src/api/serve.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type Database, migrate, openDatabase } from '../../src/db/index.ts';
 import { placeHolds } from '../../src/inspection/index.ts';
 import { createLogger } from '../../src/logger.ts';
 import { containerNumber } from '../../test/support/factories.ts';
+import { openScratchDatabase } from '../scratch-database.ts';
 import type { LoadMessage, PhaseResult, PhaseSpec } from './load.ts';
 
 const args = process.argv.slice(2);
@@ -214,22 +214,12 @@ async function main(): Promise<void> {
     }
   }
   if (skipServer) return;
-  const name = `tandem_bench_gate_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const server = await openDatabase({ databaseUrl: url.toString() });
+  const scratch = await openScratchDatabase(serverUrl, `tandem_bench_gate_${process.pid}`);
   try {
-    report(await runOn('server', server));
+    report(await runOn('server', scratch.database));
   } finally {
-    await server.close();
-    const a = new pg.Client({ connectionString: serverUrl });
-    await a.connect();
-    await a.query(`drop database if exists ${name} with (force)`);
-    await a.end();
+    await scratch.database.close();
+    await scratch.drop();
   }
 }
 

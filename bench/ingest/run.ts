@@ -11,13 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { type Database, migrate, openDatabase } from '../../src/db/index.ts';
 import { parseEdifact } from '../../src/ingest/edifact.parser.ts';
 import { ingestFile } from '../../src/ingest/ingest.service.ts';
 import { containerEventKey, contentHash } from '../../src/ingest/keys.ts';
 import { readMessages, tokenizeBatches } from '../../src/lib/edifact/index.ts';
 import { newContainerEvent } from '../../test/support/factories.ts';
+import { openScratchDatabase } from '../scratch-database.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -115,21 +115,9 @@ async function storeBench(kind: 'embedded' | 'server') {
   if (kind === 'embedded') {
     database = await openDatabase({ dataDir: path.join(work, 'embedded') });
   } else {
-    const name = `tandem_bench_${process.pid}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(serverUrl);
-    u.pathname = `/${name}`;
-    database = await openDatabase({ databaseUrl: u.toString() });
-    drop = async () => {
-      const a = new pg.Client({ connectionString: serverUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
+    const scratch = await openScratchDatabase(serverUrl, `tandem_bench_${process.pid}`);
+    database = scratch.database;
+    drop = () => scratch.drop();
   }
   try {
     await migrate(database);

@@ -17,7 +17,14 @@ const fromSource = (v: ContainerView): boolean =>
 
 export const benchProfiles = fixedProfileEvaluator([
   // origin.country in SOURCE || origin.placeOfLoadingCountry in SOURCE
-  { profileId: 101, version: 1, name: 'Latin American source or transit country', weight: 10, action: 'score', test: fromSource },
+  {
+    profileId: 101,
+    version: 1,
+    name: 'Latin American source or transit country',
+    weight: 10,
+    action: 'score',
+    test: fromSource,
+  },
   // ... && container.reefer
   {
     profileId: 102,
@@ -46,5 +53,12 @@ export const benchProfiles = fixedProfileEvaluator([
     test: (v) => fromSource(v) && v.consignee !== undefined && v.consignee.daysKnown < 60,
   },
   // anomalies.sealChanged
-  { profileId: 105, version: 1, name: 'Seal changed since the manifest', weight: 0, action: 'select', test: (v) => v.anomalies.sealChanged },
+  {
+    profileId: 105,
+    version: 1,
+    name: 'Seal changed since the manifest',
+    weight: 0,
+    action: 'select',
+    test: (v) => v.anomalies.sealChanged,
+  },
 ]);

@@ -28,8 +28,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { migrate, openDatabase } from '../../src/db/index.ts';
 import { ingestFile } from '../../src/ingest/ingest.service.ts';
-import { decisionPointsOfDay, recordOutcome, setScannerCapacity } from '../../src/risk/assessment.repo.ts';
 import { activeProfileEvaluator } from '../../src/risk/assessment.profiles.ts';
+import { decisionPointsOfDay, recordOutcome, setScannerCapacity } from '../../src/risk/assessment.repo.ts';
 import { assessPortDay } from '../../src/risk/assessment.service.ts';
 import { promoteModel, trainModel } from '../../src/risk/model.service.ts';
 import { DEFAULT_PROFILES } from '../../src/risk/profiles.seed.ts';
@@ -83,13 +83,16 @@ for await (const chunk of simulateStream({ ports, from, days: DAYS, seed, scale,
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.appendFileSync(file, chunk.text);
 }
-log(`simulated ${DAYS} days of ${ports.join('+')} at scale ${scale}: ${files.length} files, ${truth.size} contaminated containers`);
+log(
+  `simulated ${DAYS} days of ${ports.join('+')} at scale ${scale}: ${files.length} files, ${truth.size} contaminated containers`,
+);
 const database = await openDatabase({});
 await migrate(database);
 const db = database.db;
 for (const [i, file] of files.entries()) {
   await ingestFile(database, file, { actor: 'bench' });
-  if (i % 20 === 0) log(`ingested ${i + 1}/${files.length} files (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  if (i % 20 === 0)
+    log(`ingested ${i + 1}/${files.length} files (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
 
@@ -106,7 +109,11 @@ async function containersOfDay(port: string, date: string) {
     .selectFrom('consignment_containers as cc')
     .innerJoin('containers as k', 'k.id', 'cc.container_id')
     .select(['cc.consignment_id', 'cc.container_id', 'k.container_number'])
-    .where('cc.consignment_id', 'in', points.map((p) => p.consignmentId))
+    .where(
+      'cc.consignment_id',
+      'in',
+      points.map((p) => p.consignmentId),
+    )
     .orderBy('cc.container_id')
     .execute();
 }
@@ -184,7 +191,9 @@ for (const port of labelSource === 'random' ? ports : []) {
     }
   }
 }
-log(`weeks 1-3: ${inspected} containers inspected (${labelSource === 'random' ? 'at random' : 'selected by the platform'}), ${hits} hits`);
+log(
+  `weeks 1-3: ${inspected} containers inspected (${labelSource === 'random' ? 'at random' : 'selected by the platform'}), ${hits} hits`,
+);
 
 // 3. Train and promote.
 let modelNote = 'no model';
@@ -209,7 +218,14 @@ interface Tally {
 const tallies = new Map<string, Tally>();
 async function weekFour(label: 'profilesOnly' | 'modelAndProfiles'): Promise<void> {
   for (const port of ports) {
-    const tally = tallies.get(port) ?? { candidates: 0, contaminated: 0, selected: 0, profilesOnly: 0, modelAndProfiles: 0, randomExpected: 0 };
+    const tally = tallies.get(port) ?? {
+      candidates: 0,
+      contaminated: 0,
+      selected: 0,
+      profilesOnly: 0,
+      modelAndProfiles: 0,
+      randomExpected: 0,
+    };
     tallies.set(port, tally);
     for (let d = 21; d < DAYS; d += 1) {
       const date = addDays(from, d);
@@ -227,7 +243,9 @@ async function weekFour(label: 'profilesOnly' | 'modelAndProfiles'): Promise<voi
         .where('selected', '=', true)
         .execute();
       const bad = [...distinct].filter(([, n]) => contaminated(port, n, date)).length;
-      const found = selected.filter((s) => contaminated(port, distinct.get(s.container_id) ?? '', date)).length;
+      const found = selected.filter((s) =>
+        contaminated(port, distinct.get(s.container_id) ?? '', date),
+      ).length;
       tally[label] += found;
       if (label === 'modelAndProfiles') {
         tally.candidates += distinct.size;
@@ -239,10 +257,24 @@ async function weekFour(label: 'profilesOnly' | 'modelAndProfiles'): Promise<voi
   }
 }
 // Profiles only first: demote the champion for that pass by running before promotion is visible.
-const champion = await db.selectFrom('models').select('version').where('status', '=', 'champion').executeTakeFirst();
-if (champion) await db.updateTable('models').set({ status: 'candidate' }).where('version', '=', champion.version).execute();
+const champion = await db
+  .selectFrom('models')
+  .select('version')
+  .where('status', '=', 'champion')
+  .executeTakeFirst();
+if (champion)
+  await db
+    .updateTable('models')
+    .set({ status: 'candidate' })
+    .where('version', '=', champion.version)
+    .execute();
 await weekFour('profilesOnly');
-if (champion) await db.updateTable('models').set({ status: 'champion' }).where('version', '=', champion.version).execute();
+if (champion)
+  await db
+    .updateTable('models')
+    .set({ status: 'champion' })
+    .where('version', '=', champion.version)
+    .execute();
 await weekFour('modelAndProfiles');
 
 const lines = [

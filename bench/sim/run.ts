@@ -9,10 +9,23 @@
 import { parseArgs } from 'node:util';
 import { addStats, emptyStats, simulateStream, writeSimulation } from '../../src/sim/stream.ts';
 
-const { values } = parseArgs({ options: { days: { type: 'string', default: '3' }, scale: { type: 'string', default: '1' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    days: { type: 'string', default: '3' },
+    scale: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
 const days = Number(values.days);
 const scale = Number(values.scale);
-const options = { ports: ['BEANR', 'NLRTM'], from: '2022-01-01', days, seed: 1, scale, formats: ['edifact' as const, 'json' as const] };
+const options = {
+  ports: ['BEANR', 'NLRTM'],
+  from: '2022-01-01',
+  days,
+  seed: 1,
+  scale,
+  formats: ['edifact' as const, 'json' as const],
+};
 
 let peakRss = 0;
 const sample = () => {
@@ -27,7 +40,8 @@ if (values.out) {
   const s = await writeSimulation(options, values.out, (d) => addStats(totals, d.stats));
   bytes = s.bytes;
 } else {
-  for await (const chunk of simulateStream(options, (d) => addStats(totals, d.stats))) bytes += chunk.text.length;
+  for await (const chunk of simulateStream(options, (d) => addStats(totals, d.stats)))
+    bytes += chunk.text.length;
 }
 const simSeconds = (performance.now() - t0) / 1000;
 sample();
@@ -62,6 +76,10 @@ const result = {
   baselineMegabytesPerSecond: Number((baseBytes / 1_048_576 / baseSeconds).toFixed(1)),
   ratioToBaseline: Number((simSeconds / baseSeconds).toFixed(2)),
   peakRssMb: Math.round(simPeak / 1_048_576),
-  yearExtrapolation: { containers: Math.round(perYear), minutes: Number(((perYear / (containers / simSeconds)) / 60).toFixed(1)), gigabytes: Number(((mb / days) * 365 / 1024).toFixed(1)) },
+  yearExtrapolation: {
+    containers: Math.round(perYear),
+    minutes: Number((perYear / (containers / simSeconds) / 60).toFixed(1)),
+    gigabytes: Number((((mb / days) * 365) / 1024).toFixed(1)),
+  },
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
