@@ -166,6 +166,28 @@ describeEachDatabase('release gate', (ctx) => {
     });
   });
 
+  it('holds a container shared by two manifests until both are assessed', async () => {
+    const shared = newConsignment(9);
+    const second = newConsignment(10, {
+      containers: shared.containers,
+      goods: [{ ...shared.goods[0]!, lineNumber: 1, description: 'BANANA PUREE' }],
+    });
+    await ingestRecords(ctx.database, [
+      { type: 'consignment' as const, ...shared },
+      { type: 'consignment' as const, ...second },
+    ]);
+    await assessWithoutSelecting(ctx.database, [shared.transportDocumentNumber]);
+    expect((await ask(containerNumber(9))).body).toMatchObject({
+      decision: 'HOLD',
+      reasons: ['CUSTOMS_HOLD', 'ASSESSMENT_PENDING'],
+    });
+    await assessWithoutSelecting(ctx.database, [second.transportDocumentNumber]);
+    expect((await ask(containerNumber(9))).body).toMatchObject({
+      decision: 'RELEASE',
+      reasons: ['NO_CUSTOMS_HOLD'],
+    });
+  });
+
   it('holds a selected container until its scan is complete, then releases it', async () => {
     const id = await hold(1, 'risk');
     const held = await ask(containerNumber(1));

@@ -4,6 +4,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { SelectionReason } from '../db/tables/risk-assessment.ts';
+import { ASSESSMENT_WINDOW_DAYS } from '../inspection/gate.ts';
 import type { AssessmentDraft } from './assessment.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -85,14 +86,28 @@ export async function databaseClock(db: Db): Promise<Date> {
 
 /**
  * Clears the gate's "assessment due" stamp of containers just assessed and selected, when it was
- * set before `readFrom` (a correction stamped later keeps its container waiting for the next run).
+ * set before `readFrom` (a correction stamped later keeps its container waiting for the next run)
+ * and every recent consignment of the container that risk targeting takes (one with a port) has
+ * its assessment: a box shared by several manifests waits until the last of them is assessed.
  */
-export async function clearAssessmentDue(db: Db, containerIds: readonly number[], readFrom: Date): Promise<void> {
+export async function clearAssessmentDue(
+  db: Db,
+  containerIds: readonly number[],
+  readFrom: Date,
+): Promise<void> {
   for (let i = 0; i < containerIds.length; i += 5000) {
-    await sql`update containers set assessment_due_at = null
-               where id = any(${containerIds.slice(i, i + 5000)}::bigint[]) and assessment_due_at <= ${readFrom}`.execute(
-      db,
-    );
+    await sql`update containers c set assessment_due_at = null
+               where c.id = any(${containerIds.slice(i, i + 5000)}::bigint[])
+                 and c.assessment_due_at <= ${readFrom}
+                 and not exists (
+                   select 1 from consignment_containers cc
+                     join consignments k on k.id = cc.consignment_id
+                     left join port_calls pc on pc.id = k.port_call_id
+                    where cc.container_id = c.id
+                      and k.created_at > now() - make_interval(days => ${ASSESSMENT_WINDOW_DAYS})
+                      and coalesce(pc.port_locode, k.port_locode) is not null
+                      and not exists (select 1 from assessments a
+                                       where a.consignment_id = k.id and a.container_id = c.id))`.execute(db);
   }
 }
 

@@ -31,9 +31,10 @@ export async function ingestRecords(database: Database, records: JsonRecords): P
 /**
  * Assesses every consignment not yet assessed or corrected since, as the risk worker would, but with no profile hits
  * and no random share, so nothing is selected: for tests of what comes after assessment (the gate
- * holds a container whose manifest is not yet assessed).
+ * holds a container whose manifest is not yet assessed). `only` limits it to these transport
+ * documents.
  */
-export async function assessWithoutSelecting(database: Database): Promise<void> {
+export async function assessWithoutSelecting(database: Database, only?: readonly string[]): Promise<void> {
   const { rows } = await sql<{ id: number }>`
     select distinct cc.consignment_id as id
       from consignment_containers cc
@@ -43,14 +44,20 @@ export async function assessWithoutSelecting(database: Database): Promise<void> 
                         where a.consignment_id = cc.consignment_id and a.container_id = cc.container_id)`.execute(
     database.db,
   );
-  await assessConsignments(
-    database.db,
-    rows.map((r) => Number(r.id)),
-    {
-      explorationShare: 0,
-      profiles: { evaluate: async (views) => ({ hits: views.map(() => []), versions: {} }) },
-    },
-  );
+  let ids = rows.map((r) => Number(r.id));
+  if (only) {
+    const chosen = await database.db
+      .selectFrom('consignments')
+      .select('id')
+      .where('transport_document_number', 'in', [...only])
+      .execute();
+    const keep = new Set(chosen.map((c) => Number(c.id)));
+    ids = ids.filter((id) => keep.has(id));
+  }
+  await assessConsignments(database.db, ids, {
+    explorationShare: 0,
+    profiles: { evaluate: async (views) => ({ hits: views.map(() => []), versions: {} }) },
+  });
 }
 
 /** Records an inspection outcome of a container (the table of migration 0003). */
