@@ -84,6 +84,9 @@ export async function databaseClock(db: Db): Promise<Date> {
   return new Date(rows[0]!.now);
 }
 
+/** Containers per statement when clearing stamps: short statements let the gate's in between. */
+const CLEAR_CHUNK = 250;
+
 /**
  * Clears the gate's "assessment due" stamp of containers just assessed and selected, when it was
  * set before `readFrom` (a correction stamped later keeps its container waiting for the next run)
@@ -95,9 +98,9 @@ export async function clearAssessmentDue(
   containerIds: readonly number[],
   readFrom: Date,
 ): Promise<void> {
-  for (let i = 0; i < containerIds.length; i += 5000) {
+  for (let i = 0; i < containerIds.length; i += CLEAR_CHUNK) {
     await sql`update containers c set assessment_due_at = null
-               where c.id = any(${containerIds.slice(i, i + 5000)}::bigint[])
+               where c.id = any(${containerIds.slice(i, i + CLEAR_CHUNK)}::bigint[])
                  and c.assessment_due_at <= ${readFrom}
                  and not exists (
                    select 1 from consignment_containers cc
