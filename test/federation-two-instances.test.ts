@@ -18,7 +18,7 @@ import { AlertService } from '../src/intel/alerts.service.ts';
 import { createLogger } from '../src/logger.ts';
 import { freshDatabase, type TestDatabase } from './support/databases.ts';
 import { containerNumber, jsonLines, newConsignment } from './support/factories.ts';
-import { waitFor } from './support/federated-pair.ts';
+import { introduce, waitFor } from './support/federated-pair.ts';
 
 const logger = createLogger('silent');
 
@@ -73,23 +73,7 @@ describe('two federated instances over HTTP', () => {
   beforeAll(async () => {
     a = await startInstance('BE-CUSTOMS', 'Belgian Customs (Antwerp-Bruges)', 'BEANR');
     b = await startInstance('NL-CUSTOMS', 'Dutch Customs (Rotterdam)', 'NLRTM');
-    for (const [self, other] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      const them = other.federation.whoami();
-      await self.federation.addPartner('cli:test', {
-        code: them.code,
-        name: them.name,
-        url: other.server.url,
-        publicKeyPem: them.publicKeyPem,
-      });
-      await self.federation.setPolicy('cli:test', them.code, {
-        allow: ['alert'],
-        tlpMax: 'AMBER',
-        personalData: false,
-      });
-    }
+    await introduce(a, b, { allow: ['alert'], tlpMax: 'AMBER', personalData: false });
     const file = path.join(b.config.dataDir, 'rotterdam.jsonl');
     fs.writeFileSync(
       file,

@@ -110,12 +110,9 @@ export function installedExpression(o: Pick<OperationWire, 'profile' | 'targets'
   return clauses.join(' || ');
 }
 
-function wireOf(r: OperationRow): OperationWire {
+/** The operation's content, the same in the API and on the wire. */
+function contentOf(r: OperationRow) {
   return {
-    uid: r.uid,
-    leadAgency: r.lead_agency,
-    version: r.version,
-    status: r.status,
     name: r.name,
     description: r.description,
     participants: r.participants,
@@ -124,6 +121,16 @@ function wireOf(r: OperationRow): OperationWire {
     profile: { expression: r.profile_expression, action: r.profile_action, weight: r.profile_weight },
     targets: r.targets,
     tlp: r.tlp,
+  };
+}
+
+function wireOf(r: OperationRow): OperationWire {
+  return {
+    uid: r.uid,
+    leadAgency: r.lead_agency,
+    version: r.version,
+    status: r.status,
+    ...contentOf(r),
   };
 }
 
@@ -151,14 +158,7 @@ async function present(db: Db, r: OperationRow): Promise<JointOperation> {
     version: r.version,
     status: r.status,
     running: r.status === 'active' && r.starts_at <= now && now < r.ends_at,
-    name: r.name,
-    description: r.description,
-    participants: r.participants,
-    startsAt: r.starts_at.toISOString(),
-    endsAt: r.ends_at.toISOString(),
-    profile: { expression: r.profile_expression, action: r.profile_action, weight: r.profile_weight },
-    targets: r.targets,
-    tlp: r.tlp,
+    ...contentOf(r),
     riskProfileId: r.risk_profile_id,
     tallies: list,
     total: {

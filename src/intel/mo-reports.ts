@@ -86,15 +86,9 @@ async function photosOf(db: Db, reportId: number): Promise<PhotoRecord[]> {
   }));
 }
 
-async function present(db: Db, r: MoRow): Promise<MoReport> {
-  const photos = await photosOf(db, r.id);
+/** The report's content, the same in the API and on the wire. */
+function contentOf(r: MoRow) {
   return {
-    id: r.id,
-    uid: r.uid,
-    originAgency: r.origin_agency,
-    local: r.local,
-    version: r.version,
-    status: r.status,
     title: r.title,
     concealmentMethod: r.concealment_method,
     indicators: r.indicators,
@@ -105,6 +99,19 @@ async function present(db: Db, r: MoRow): Promise<MoReport> {
     infoCredibility: r.info_credibility,
     tlp: r.tlp,
     recipients: r.recipients,
+  };
+}
+
+async function present(db: Db, r: MoRow): Promise<MoReport> {
+  const photos = await photosOf(db, r.id);
+  return {
+    id: r.id,
+    uid: r.uid,
+    originAgency: r.origin_agency,
+    local: r.local,
+    version: r.version,
+    status: r.status,
+    ...contentOf(r),
     photos: photos.map((p, i) => ({
       position: i + 1,
       ...p,
@@ -185,16 +192,7 @@ async function wireOf(db: Db, r: MoRow): Promise<MoWire> {
     uid: r.uid,
     originAgency: r.origin_agency,
     version: r.version,
-    title: r.title,
-    concealmentMethod: r.concealment_method,
-    indicators: r.indicators,
-    containerTypes: r.container_types,
-    origins: r.origins,
-    description: r.description,
-    sourceReliability: r.source_reliability,
-    infoCredibility: r.info_credibility,
-    tlp: r.tlp,
-    recipients: r.recipients,
+    ...contentOf(r),
     photos,
   };
 }

@@ -99,19 +99,12 @@ export async function startFederatedInstance(
   };
 }
 
-/** Belgian customs (A, BEANR) and Dutch customs (B, NLRTM), partners of each other under `policy`. */
-export async function startFederatedPair(
+/** Makes two running instances partners of each other, each sharing with the other under `policy`. */
+export async function introduce(
+  a: Pick<FederatedInstance, 'federation' | 'server'>,
+  b: Pick<FederatedInstance, 'federation' | 'server'>,
   policy: Partial<PartnerPolicy>,
-  workerOptions: FederationWorkerOptions = {},
-): Promise<{ a: FederatedInstance; b: FederatedInstance; stop(): Promise<void> }> {
-  const a = await startFederatedInstance('BE-CUSTOMS', 'Belgian Customs', 'BEANR', 'embedded', workerOptions);
-  const b = await startFederatedInstance(
-    'NL-CUSTOMS',
-    'Dutch Customs',
-    'NLRTM',
-    databaseKinds.includes('server') ? 'server' : 'embedded',
-    workerOptions,
-  );
+): Promise<void> {
   for (const [self, other] of [
     [a, b],
     [b, a],
@@ -125,6 +118,22 @@ export async function startFederatedPair(
     });
     await self.federation.setPolicy('cli:test', them.code, policy);
   }
+}
+
+/** Belgian customs (A, BEANR) and Dutch customs (B, NLRTM), partners of each other under `policy`. */
+export async function startFederatedPair(
+  policy: Partial<PartnerPolicy>,
+  workerOptions: FederationWorkerOptions = {},
+): Promise<{ a: FederatedInstance; b: FederatedInstance; stop(): Promise<void> }> {
+  const a = await startFederatedInstance('BE-CUSTOMS', 'Belgian Customs', 'BEANR', 'embedded', workerOptions);
+  const b = await startFederatedInstance(
+    'NL-CUSTOMS',
+    'Dutch Customs',
+    'NLRTM',
+    databaseKinds.includes('server') ? 'server' : 'embedded',
+    workerOptions,
+  );
+  await introduce(a, b, policy);
   return {
     a,
     b,
