@@ -4,7 +4,7 @@
  *   1. EDIFACT parse throughput / raw read throughput of the same file (target >= 0.5);
  *   2. records stored per second through the ingest / rows per second of a plain COPY of the same
  *      rows into a table of the same shape, on the embedded database and on the server (target >= 0.3).
- * Run: npx tsx bench/ingest/run.ts [--mb 40] [--records 20000] [--skip-server] [--skip-parse] [--skip-store]
+ * Run: npx tsx bench/ingest/run.ts [--mb 40] [--records 20000] [--rounds 9] [--skip-server] [--skip-parse] [--skip-store]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -59,19 +59,39 @@ async function parseBench() {
   fs.closeSync(out);
   const mb = fs.statSync(file).size / 1_048_576;
 
-  const raw = await best(3, async () => {
+  const rawRead = async () => {
     let n = 0;
     for await (const c of read(file)) n += (c as Buffer).length;
+    return n;
+  };
+  const messagesOnly = async () => {
+    let n = 0;
+    for await (const item of readMessages(read(file))) if (item.kind === 'message') n += item.segmentCount;
+    return n;
+  };
+  // The target's two figures are measured in alternating rounds, so that both see the same
+  // moments of a noisy machine; each keeps its best round.
+  const rounds = arg('rounds', 9);
+  const raw = { ms: Number.POSITIVE_INFINITY, value: 0 };
+  const messages = { ms: Number.POSITIVE_INFINITY, value: 0 };
+  for (let r = 0; r < rounds; r++) {
+    for (const [into, fn] of [
+      [raw, rawRead],
+      [messages, messagesOnly],
+    ] as const) {
+      const t = performance.now();
+      into.value = await fn();
+      into.ms = Math.min(into.ms, performance.now() - t);
+    }
+  }
+  const decoded = await best(3, async () => {
+    let n = 0;
+    for await (const item of readMessages(read(file))) if (item.kind === 'message') n += item.segments.length;
     return n;
   });
   const tokens = await best(3, async () => {
     let n = 0;
     for await (const batch of tokenizeBatches(read(file))) n += batch.length;
-    return n;
-  });
-  const messages = await best(3, async () => {
-    let n = 0;
-    for await (const item of readMessages(read(file))) if (item.kind === 'message') n += item.segments.length;
     return n;
   });
   const mapped = await best(2, async () => {
@@ -81,17 +101,16 @@ async function parseBench() {
     return n;
   });
   const rate = (ms: number) => mb / (ms / 1000);
-  console.log(`EDIFACT parse (${mb.toFixed(1)} MB: the large BAPLIE sample x${copies})`);
-  console.log(`  raw read            ${rate(raw.ms).toFixed(0).padStart(6)} MB/s  (baseline)`);
-  console.log(
-    `  tokenize            ${rate(tokens.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / tokens.ms).toFixed(3)}  (${tokens.value} segments)`,
-  );
-  console.log(
-    `  tokenize + messages ${rate(messages.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / messages.ms).toFixed(3)}  (target >= 0.5)`,
-  );
-  console.log(
-    `  + meaning (records) ${rate(mapped.ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / mapped.ms).toFixed(3)}  (${mapped.value} container events)`,
-  );
+  const line = (label: string, ms: number, note: string) =>
+    console.log(
+      `  ${label.padEnd(27)} ${rate(ms).toFixed(0).padStart(6)} MB/s  ratio ${(raw.ms / ms).toFixed(3)}  ${note}`,
+    );
+  console.log(`EDIFACT parse (${mb.toFixed(1)} MB: the large BAPLIE sample x${copies}; best of ${rounds} rounds)`);
+  console.log(`  ${'raw read'.padEnd(27)} ${rate(raw.ms).toFixed(0).padStart(6)} MB/s  (baseline)`);
+  line('tokenize + messages', messages.ms, `(target >= 0.5; ${messages.value} segments in messages)`);
+  line('+ every segment decoded', decoded.ms, `(${decoded.value} segment objects)`);
+  line('tokenize (segment objects)', tokens.ms, `(${tokens.value} segments and problems)`);
+  line('+ meaning (records)', mapped.ms, `(${mapped.value} container events)`);
 }
 
 const COPY_COLUMNS = [

@@ -15,10 +15,10 @@ export {
   readMessages,
   readMessagesFromString,
 } from './messages.ts';
+export { ByteScanner, type ScanItem, SegmentRun } from './scanner.ts';
 export { DEFAULT_SEPARATORS, LEVEL4_REPETITION, type Separators, separatorsFromUna } from './separators.ts';
 export {
   DEFAULT_MAX_SEGMENT_LENGTH,
-  SegmentScanner,
   type TokenizeOptions,
   type TokenizerItem,
   tokenize,

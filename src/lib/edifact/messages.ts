@@ -5,7 +5,8 @@
  * Messages without an interchange (bare UNH..UNT) are accepted.
  */
 import { element } from './accessors.ts';
-import { type TokenizeOptions, type TokenizerItem, tokenizeBatches, tokenizeString } from './tokenizer.ts';
+import { ByteScanner, type ScanItem, SegmentRun } from './scanner.ts';
+import { bytesOf, type TokenizeOptions } from './tokenizer.ts';
 import type { EdifactItem, EdifactMessage, Segment, SyntaxProblem } from './types.ts';
 
 export interface ReadMessagesOptions extends TokenizeOptions {
@@ -17,6 +18,47 @@ export const DEFAULT_MAX_SEGMENTS_PER_MESSAGE = 2_000_000;
 
 type Interchange = NonNullable<EdifactMessage['interchange']>;
 
+/** Where a segment is, for problems. */
+interface Position {
+  segmentNumber: number;
+  line: number;
+}
+
+/** A message being assembled: its segments as they came, some still undecoded runs. */
+interface OpenMessage {
+  message: Omit<EdifactMessage, 'segments' | 'segmentCount'>;
+  parts: (Segment | SegmentRun)[];
+  count: number;
+}
+
+/**
+ * The finished message. `segments` is decoded on first read and then kept: grouping needs only
+ * the service segments, and a mapper that reads the message pays for its segments then.
+ */
+function finishMessage(open: OpenMessage): EdifactMessage {
+  const message = open.message as EdifactMessage;
+  message.segmentCount = open.count;
+  const parts = open.parts;
+  Object.defineProperty(message, 'segments', {
+    enumerable: true,
+    configurable: true,
+    get(): Segment[] {
+      let segments: Segment[];
+      if (parts.length === 1 && parts[0] instanceof SegmentRun) segments = parts[0].segments();
+      else {
+        segments = [];
+        for (const part of parts) {
+          if (part instanceof SegmentRun) for (const s of part.segments()) segments.push(s);
+          else segments.push(part);
+        }
+      }
+      Object.defineProperty(message, 'segments', { value: segments, enumerable: true, writable: true });
+      return segments;
+    },
+  });
+  return message;
+}
+
 /** The grouping state machine; pure, fed one tokenizer item at a time. */
 export class MessageAssembler {
   private readonly maxSegments: number;
@@ -24,20 +66,24 @@ export class MessageAssembler {
   private interchangeMessages = 0;
   private interchangeGroups = 0;
   private group: { type: string; reference: string; messages: number } | undefined;
-  private open: EdifactMessage | undefined;
+  private open: OpenMessage | undefined;
   private dropped = 0;
-  private lastSegment: Segment | undefined;
+  private lastSegment: Position | undefined;
 
   constructor(options: ReadMessagesOptions = {}) {
     this.maxSegments = options.maxSegmentsPerMessage ?? DEFAULT_MAX_SEGMENTS_PER_MESSAGE;
   }
 
   /** Takes one item; returns the messages and problems it completes, in input order. */
-  accept(item: TokenizerItem, out: EdifactItem[]): void {
+  accept(item: ScanItem, out: EdifactItem[]): void {
+    if (item instanceof SegmentRun) {
+      this.addRun(item, out);
+      return;
+    }
     if ('kind' in item) {
       out.push(
         item.messageReference === undefined && this.open
-          ? { ...item, messageReference: this.open.header.reference }
+          ? { ...item, messageReference: this.open.message.header.reference }
           : item,
       );
       return;
@@ -100,7 +146,7 @@ export class MessageAssembler {
   }
 
   private startMessage(unh: Segment): void {
-    this.open = {
+    const message: Omit<EdifactMessage, 'segments' | 'segmentCount'> = {
       kind: 'message',
       header: {
         reference: element(unh, 1).trim(),
@@ -110,13 +156,25 @@ export class MessageAssembler {
         agency: element(unh, 2, 4).trim(),
         associationCode: element(unh, 2, 5).trim(),
       },
-      segments: [],
       segmentNumber: unh.segmentNumber,
       line: unh.line,
     };
-    if (this.interchange) this.open.interchange = this.interchange;
-    if (this.group) this.open.group = { type: this.group.type, reference: this.group.reference };
+    if (this.interchange) message.interchange = this.interchange;
+    if (this.group) message.group = { type: this.group.type, reference: this.group.reference };
+    this.open = { message, parts: [], count: 0 };
     this.dropped = 0;
+  }
+
+  /** Regular segments: added to the open message undecoded, up to the cap. */
+  private addRun(run: SegmentRun, out: EdifactItem[]): void {
+    const open = this.open;
+    if (!open || open.count + run.count > this.maxSegments) {
+      for (const segment of run.segments()) this.addSegment(segment, out);
+      return;
+    }
+    this.lastSegment = { segmentNumber: run.lastSegmentNumber, line: run.lastLine };
+    open.parts.push(run);
+    open.count += run.count;
   }
 
   private addSegment(segment: Segment, out: EdifactItem[]): void {
@@ -132,9 +190,9 @@ export class MessageAssembler {
       );
       return;
     }
-    if (open.segments.length >= this.maxSegments) {
+    if (open.count >= this.maxSegments) {
       if (this.dropped === 0) {
-        open.truncated = true;
+        open.message.truncated = true;
         out.push({
           ...problemAt(
             segment,
@@ -142,13 +200,14 @@ export class MessageAssembler {
             'message_too_long',
             `message has more than ${this.maxSegments} segments; the rest are dropped`,
           ),
-          messageReference: open.header.reference,
+          messageReference: open.message.header.reference,
         });
       }
       this.dropped++;
       return;
     }
-    open.segments.push(segment);
+    open.parts.push(segment);
+    open.count++;
   }
 
   private closeWithUnt(unt: Segment, out: EdifactItem[]): void {
@@ -159,10 +218,10 @@ export class MessageAssembler {
     }
     this.open = undefined;
     this.countMessage();
-    out.push(open);
+    out.push(finishMessage(open));
     const claimed = element(unt, 1).trim();
-    const actual = open.segments.length + this.dropped + 2;
-    const reference = open.header.reference;
+    const actual = open.count + this.dropped + 2;
+    const reference = open.message.header.reference;
     if (claimed !== String(actual)) {
       out.push({
         ...problemAt(
@@ -198,15 +257,15 @@ export class MessageAssembler {
       kind: 'problem',
       severity: 'error',
       code: 'missing_unt',
-      message: `message ${open.header.reference} (${open.header.type}) has no UNT before ${cause}`,
+      message: `message ${open.message.header.reference} (${open.message.header.type}) has no UNT before ${cause}`,
       segmentNumber: at?.segmentNumber,
       line: at?.line,
-      messageReference: open.header.reference,
+      messageReference: open.message.header.reference,
     });
-    if (open.segments.length === 0) return;
-    open.truncated = true;
+    if (open.count === 0) return;
+    open.message.truncated = true;
     this.countMessage();
-    out.push(open);
+    out.push(finishMessage(open));
   }
 
   private countMessage(): void {
@@ -287,7 +346,7 @@ function joinDate(date: string, time: string): string | undefined {
 }
 
 function problemAt(
-  segment: Segment,
+  segment: Position,
   severity: SyntaxProblem['severity'],
   code: string,
   message: string,
@@ -310,27 +369,31 @@ export async function* readMessages(
   input: AsyncIterable<Uint8Array | string>,
   options: ReadMessagesOptions = {},
 ): AsyncGenerator<EdifactItem> {
+  const scanner = new ByteScanner(options);
   const assembler = new MessageAssembler(options);
   const out: EdifactItem[] = [];
-  for await (const batch of tokenizeBatches(input, options)) {
-    for (const item of batch) assembler.accept(item, out);
+  for await (const chunk of input) {
+    for (const item of scanner.push(bytesOf(chunk))) assembler.accept(item, out);
     if (out.length > 0) yield* out.splice(0, out.length);
   }
+  for (const item of scanner.finish()) assembler.accept(item, out);
   assembler.finish(out);
   yield* out;
 }
 
-/** Synchronous `readMessages` over decoded text, for tests and small inputs. */
+/** Synchronous `readMessages` over text, for tests and small inputs. */
 export function* readMessagesFromString(
   text: string | Iterable<string>,
   options: ReadMessagesOptions = {},
 ): Generator<EdifactItem> {
+  const scanner = new ByteScanner(options);
   const assembler = new MessageAssembler(options);
   const out: EdifactItem[] = [];
-  for (const item of tokenizeString(text, options)) {
-    assembler.accept(item, out);
+  for (const chunk of typeof text === 'string' ? [text] : text) {
+    for (const item of scanner.push(bytesOf(chunk))) assembler.accept(item, out);
     if (out.length > 0) yield* out.splice(0, out.length);
   }
+  for (const item of scanner.finish()) assembler.accept(item, out);
   assembler.finish(out);
   yield* out;
 }

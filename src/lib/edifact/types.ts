@@ -51,8 +51,10 @@ export interface EdifactMessage {
   header: MessageHeader;
   /** The interchange it came in (absent for bare messages without UNB). */
   interchange?: { sender: string; recipient: string; controlReference: string; preparedAt?: string };
-  /** The segments between UNH and UNT, both excluded. */
+  /** The segments between UNH and UNT, both excluded (decoded when first read). */
   segments: Segment[];
+  /** How many segments `segments` holds, known without decoding them. */
+  segmentCount: number;
   /** Segment number of the UNH. */
   segmentNumber: number;
   line: number;
