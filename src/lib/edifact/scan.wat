@@ -38,7 +38,9 @@
   (global $skip (export "skip") (mut i32) (i32.const 0))       ;; 1: discard up to the next terminator
   (global $cursor (export "cursor") (mut i32) (i32.const 0))   ;; a released byte is before this
   (global $high (export "high") (mut i32) (i32.const 0))       ;; 1 once a byte from 128 up was scanned; the caller clears it
-  (global $carry (mut i64) (i64.const 0))                       ;; 1 when the byte before pos is a terminator
+  (global $prevT (mut i64) (i64.const 0))  ;; terminator mask of the block before pos, its last byte at bit 63
+  (global $prevL (mut i64) (i64.const 0))  ;; the same for line feeds
+  (global $ok (mut i32) (i32.const 0))     ;; 1 when the open segment is known to be plain (see the fast path)
 
   ;; output
   ;; special segments, 5 x i32 each: its number among the segments of this call, the position of
@@ -76,7 +78,9 @@
     (global.set $lastBreaks (local.get $breaks))
     (global.set $flags (i32.const 0))
     (global.set $skip (i32.const 0))
-    (global.set $carry (i64.const 0))
+    (global.set $prevT (i64.const 0))
+    (global.set $prevL (i64.const 0))
+    (global.set $ok (i32.const 0))
     (global.set $count (i32.const 0))
     (global.set $specCount (i32.const 0)))
 
@@ -93,7 +97,8 @@
   ;; the input) and 64 bytes of padding after that.
   (func (export "scan") (param $end i32) (result i32)
     (local $p i32) (local $e i64) (local $tm i64) (local $lm i64) (local $om i64) (local $valid i64)
-    (local $carry i64) (local $below i64) (local $bit i64) (local $hi v128) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $prevT i64) (local $prevL i64) (local $ok i32)
+    (local $tp1 i64) (local $st i64) (local $nt i64) (local $f i64) (local $n i32) (local $below i64) (local $bit i64) (local $hi v128) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $vterm v128) (local $vlf v128) (local $vcr v128) (local $vrel v128)
     (local $q i32) (local $ch i32) (local $w i32) (local $x i32) (local $c3 i32)
     (local $rec i32) (local $nl i32) (local $base i32) (local $lq i32) (local $lastEnd i32) (local $lastBreaks i32)
@@ -105,7 +110,9 @@
     (local.set $cand (global.get $cand))
     (local.set $flags (global.get $flags))
     (local.set $cursor (global.get $cursor))
-    (local.set $carry (global.get $carry))
+    (local.set $prevT (global.get $prevT))
+    (local.set $prevL (global.get $prevL))
+    (local.set $ok (global.get $ok))
     (local.set $count (global.get $count))
     (local.set $lastEnd (global.get $lastEnd))
     (local.set $lastBreaks (global.get $lastBreaks))
@@ -156,14 +163,82 @@
           (else
             ;; bytes from 128 up (not ASCII) are noted for the caller's UTF-8 check
             (local.set $hi (v128.or (local.get $hi) (v128.or (v128.or (local.get $v0) (local.get $v1)) (v128.or (local.get $v2) (local.get $v3)))))))
+        ;; The fast path: a whole block (and the 3 bytes after it) with no carriage return, no release
+        ;; character and no line feed except right after a terminator, where every segment that
+        ;; starts has a good tag that is not "U..", and the segment still open from before (if this
+        ;; block ends it) is known plain and not too long. Then the block's segments are only
+        ;; counted: no event is visited.
+        (block $slow
+          (br_if $slow (i32.lt_u (i32.sub (local.get $end) (local.get $p)) (i32.const 67)))
+          (br_if $slow (i64.ne (local.get $om) (i64.const 0)))
+          (br_if $slow (i32.gt_u (local.get $cursor) (local.get $p)))
+          (br_if $slow (local.get $skip))
+          (br_if $slow (i32.lt_u (local.get $maxLen) (i32.const 64)))
+          (local.set $tp1 (i64.or (i64.shl (local.get $tm) (i64.const 1)) (i64.shr_u (local.get $prevT) (i64.const 63))))
+          ;; every line feed right after a terminator
+          (br_if $slow (i64.ne (i64.and (local.get $lm) (i64.xor (local.get $tp1) (i64.const -1))) (i64.const 0)))
+          ;; segment starts: right after a terminator, or after a terminator and a line feed
+          (local.set $st (i64.or
+            (i64.and (local.get $tp1) (i64.xor (local.get $lm) (i64.const -1)))
+            (i64.and (i64.or (i64.shl (local.get $tm) (i64.const 2)) (i64.shr_u (local.get $prevT) (i64.const 62)))
+                     (i64.or (i64.shl (local.get $lm) (i64.const 1)) (i64.shr_u (local.get $prevL) (i64.const 63))))))
+          ;; a start on a terminator is an empty segment: its terminator ends nothing
+          (local.set $nt (i64.and (local.get $tm) (i64.xor (local.get $st) (i64.const -1))))
+          (local.set $st (i64.and (local.get $st) (i64.xor (local.get $tm) (i64.const -1))))
+          ;; every segment that starts here: a good tag (A-Z/0-9 three times, then a separator or
+          ;; the terminator), not a service segment (UN.)
+          (local.set $e (local.get $st))
+          (block $tagsGood
+            (loop $tag
+              (br_if $tagsGood (i64.eqz (local.get $e)))
+              (local.set $w (i32.load (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $e))))))
+              (local.set $e (i64.and (local.get $e) (i64.sub (local.get $e) (i64.const 1))))
+              (br_if $slow (i32.ne (i32.load8_u offset=65536 (i32.and (local.get $w) (i32.const 0xffff))) (i32.const 1)))
+              (br_if $slow (i32.eqz (i32.load8_u (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255)))))
+              (local.set $c3 (i32.shr_u (local.get $w) (i32.const 24)))
+              (br_if $tag (i32.eq (local.get $c3) (local.get $elem)))
+              (br_if $tag (i32.eq (local.get $c3) (local.get $comp)))
+              (br_if $tag (i32.eq (local.get $c3) (local.get $term)))
+              (br $slow)))
+          ;; the first terminator ends the segment open from before unless a segment starts before it
+          (if (i64.ne (local.get $nt) (i64.const 0))
+            (then
+              (local.set $f (i64.and (local.get $nt) (i64.sub (i64.const 0) (local.get $nt))))
+              (if (i64.eqz (i64.and (local.get $st) (i64.sub (local.get $f) (i64.const 1))))
+                (then
+                  (br_if $slow (i32.eqz (local.get $ok)))
+                  (br_if $slow (i32.gt_u
+                    (i32.sub (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $nt)))) (local.get $cand))
+                    (local.get $maxLen)))))
+              (local.set $count (i32.add (local.get $count) (i32.wrap_i64 (i64.popcnt (local.get $nt)))))
+              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $nt)))))
+              (local.set $lastEnd (i32.add (local.get $p) (local.get $n)))
+              (local.set $lastBreaks (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $lm)
+                (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))))))
+          ;; the segment now open starts after the block's last terminator
+          (if (i64.ne (local.get $tm) (i64.const 0))
+            (then
+              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $tm)))))
+              (local.set $flags (i32.const 0))
+              (if (i64.ne (i64.const 0) (i64.and (local.get $st)
+                    (i64.xor (i64.sub (i64.shl (i64.const 2) (i64.extend_i32_u (local.get $n))) (i64.const 1)) (i64.const -1))))
+                (then
+                  (local.set $cand (i32.add (local.get $p) (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $st))))))
+                  (local.set $ok (i32.const 1)))
+                (else
+                  (local.set $q (i32.add (local.get $p) (local.get $n)))
+                  (local.set $cand (i32.add (i32.add (local.get $q) (i32.const 1))
+                    (i32.eq (i32.load8_u offset=1 (local.get $q)) (i32.const 10))))
+                  (local.set $ok (i32.const 0))))))
+          (local.set $prevT (local.get $tm))
+          (local.set $prevL (local.get $lm))
+          (local.set $base (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (local.get $lm)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 64)))
+          (br $block))
         ;; a line feed right after a terminator is dealt with by the terminator
         (local.set $e (i64.or (i64.or (local.get $tm) (local.get $om))
           (i64.and (local.get $lm)
-            (i64.xor (i64.or (i64.shl (local.get $tm) (i64.const 1)) (local.get $carry)) (i64.const -1)))))
-        ;; whether the last byte of this block (or of the input so far) is a terminator
-        (local.set $carry (i64.and (i64.const 1) (i64.shr_u (local.get $tm)
-          (i64.extend_i32_u (select (i32.const 63) (i32.sub (i32.sub (local.get $end) (local.get $p)) (i32.const 1))
-            (i32.ge_u (i32.sub (local.get $end) (local.get $p)) (i32.const 64)))))))
+            (i64.xor (i64.or (i64.shl (local.get $tm) (i64.const 1)) (i64.shr_u (local.get $prevT) (i64.const 63))) (i64.const -1)))))
         (block $blockDone
           (loop $event
             (br_if $blockDone (i64.eqz (local.get $e)))
@@ -183,7 +258,9 @@
                         ;; output full: stop before this terminator
                         (local.set $end (local.get $q))
                         (local.set $base (local.get $lq))
-                        (local.set $carry (i64.const 0))
+                        (local.set $prevT (i64.const 0))
+                        (local.set $prevL (i64.const 0))
+                        (local.set $ok (i32.const 0))
                         (br $exit)))
                     (local.set $w (i32.load (local.get $cand)))
                     (local.set $x (i32.sub (local.get $q) (local.get $cand)))
@@ -233,6 +310,23 @@
               (then (local.set $cand (i32.add (local.get $q) (i32.const 1))))
               (else (local.set $flags (i32.or (local.get $flags) (i32.const 1)))))
             (br $event)))
+        ;; after the slow path: is the open segment known plain? (its tag is read ahead)
+        (local.set $ok (i32.const 0))
+        (if (i32.and (i32.eqz (i32.or (local.get $flags) (local.get $skip)))
+                     (i32.lt_u (i32.add (local.get $cand) (i32.const 3)) (local.get $end)))
+          (then
+            (local.set $w (i32.load (local.get $cand)))
+            (local.set $c3 (i32.shr_u (local.get $w) (i32.const 24)))
+            (local.set $ok (i32.and
+              (i32.and (i32.eq (i32.load8_u offset=65536 (i32.and (local.get $w) (i32.const 0xffff))) (i32.const 1))
+                       (i32.load8_u (i32.and (i32.shr_u (local.get $w) (i32.const 16)) (i32.const 255))))
+              (i32.or (i32.or (i32.eq (local.get $c3) (local.get $elem)) (i32.eq (local.get $c3) (local.get $comp)))
+                      (i32.eq (local.get $c3) (local.get $term)))))))
+        ;; the masks, with this block's last byte at bit 63 (a block cut by the end is shorter)
+        (local.set $n (select (i32.const 64) (i32.sub (local.get $end) (local.get $p))
+          (i32.ge_u (i32.sub (local.get $end) (local.get $p)) (i32.const 64))))
+        (local.set $prevT (i64.shl (local.get $tm) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $n)))))
+        (local.set $prevL (i64.shl (local.get $lm) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $n)))))
         (local.set $base (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (local.get $lm)))))
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (br $block)))
@@ -241,7 +335,9 @@
     (global.set $cand (local.get $cand))
     (global.set $flags (local.get $flags))
     (global.set $cursor (local.get $cursor))
-    (global.set $carry (local.get $carry))
+    (global.set $prevT (local.get $prevT))
+    (global.set $prevL (local.get $prevL))
+    (global.set $ok (local.get $ok))
     (if (i8x16.bitmask (local.get $hi)) (then (global.set $high (i32.const 1))))
     (global.set $count (local.get $count))
     (global.set $specCount (local.get $specCount))
