@@ -24,6 +24,14 @@ const itemsOf = (input: string, size?: number, maxSegmentLength?: number) => {
   return [...tokenizeString(parts, { maxSegmentLength })].map((i) => ('kind' in i ? i : view(i)));
 };
 
+/** Messages and problems, with every segment of every message, for comparisons across chunkings. */
+const messagesOf = (input: string, size?: number) => {
+  const parts = size === undefined ? [input] : (input.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? []);
+  return [...readMessagesFromString(parts)].map((i) =>
+    i.kind === 'problem' ? i : { ...i, segments: i.segments.map(view) },
+  );
+};
+
 describe('scan.wasm', () => {
   it('is built from scan.wat (run `npx tsx scripts/build-wasm.ts` after changing it)', async () => {
     const built = await assembleWat(path.join(here, 'scan.wat'));
@@ -180,6 +188,49 @@ describe('ByteScanner', () => {
       expect(problems(valid)).toEqual([]);
       expect(problems(invalid)).toEqual(['invalid_utf8']);
     }
+  });
+
+  it('counts plain blocks on its fast path exactly as its per-segment path reads them (fuzz)', () => {
+    // Whole inputs take the fast path wherever 64 bytes allow; pieces of a few bytes never do.
+    const segment = fc.oneof(
+      {
+        weight: 12,
+        arbitrary: fc.constantFrom(
+          "LOC+147+0010082::5'\n",
+          "MEA+WT++KGM:23200'",
+          "EQD+CN+IPXU3013510+2200'\n",
+          "RFF+BM:1'",
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "UNH+1+BAPLIE:D:95B:UN'",
+          "UNT+9+1'",
+          "ab+1'",
+          "LOC+9?'X'",
+          "FTX+A\nB'",
+          "''",
+          '\n\n',
+          '\r\n',
+          'é',
+          "LO'",
+          "UNB+UNOA:2+S+R+200101:1200+R'",
+        ),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(segment, { minLength: 10, maxLength: 150 }),
+        fc.integer({ min: 1, max: 9 }),
+        (parts, size) => {
+          const input = parts.join('');
+          expect(itemsOf(input, size)).toEqual(itemsOf(input));
+          expect(messagesOf(input, size)).toEqual(messagesOf(input));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('never throws and always agrees with itself across chunkings (fuzz)', () => {
