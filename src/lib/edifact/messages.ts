@@ -43,15 +43,13 @@ function finishMessage(open: OpenMessage): EdifactMessage {
     enumerable: true,
     configurable: true,
     get(): Segment[] {
-      let segments: Segment[];
-      if (parts.length === 1 && parts[0] instanceof SegmentRun) segments = parts[0].segments();
-      else {
-        segments = [];
-        for (const part of parts) {
-          if (part instanceof SegmentRun) for (const s of part.segments()) segments.push(s);
-          else segments.push(part);
-        }
+      let segments: Segment[] = new Array(open.count);
+      let n = 0;
+      for (const part of parts) {
+        if (part instanceof SegmentRun) n += part.decodeInto(segments, n);
+        else segments[n++] = part;
       }
+      if (n < segments.length) segments = segments.slice(0, n);
       Object.defineProperty(message, 'segments', { value: segments, enumerable: true, writable: true });
       return segments;
     },

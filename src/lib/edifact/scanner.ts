@@ -154,6 +154,12 @@ export class SegmentRun {
   /** Decodes the segments (elements are still split only when read). */
   segments(): Segment[] {
     const out: Segment[] = new Array(this.count);
+    this.decodeInto(out, 0);
+    return out;
+  }
+
+  /** Decodes the segments into `out` from index `at`; returns how many were written. */
+  decodeInto(out: Segment[], offset: number): number {
     const chunks = this.chunks;
     const termChar = this.separators.segment;
     const term = termChar.charCodeAt(0);
@@ -182,7 +188,7 @@ export class SegmentRun {
     for (let i = 0; i < this.count; i++) {
       // The gap before a segment holds only line breaks and the terminators of empty segments.
       for (;;) {
-        while (at >= limit) if (!next()) return out.slice(0, i);
+        while (at >= limit) if (!next()) return i;
         const c = bytes[at - base]!;
         if (c === LF) line++;
         else if (c === CR) {
@@ -206,9 +212,15 @@ export class SegmentRun {
         raw = Buffer.concat(parts).toString('utf8');
         at = end === -1 ? limit : base + end + 1;
       }
-      out[i] = new LazySegment(sharedTag(raw), this.firstSegmentNumber + i, line, raw, this.separators);
+      out[offset + i] = new LazySegment(
+        sharedTag(raw),
+        this.firstSegmentNumber + i,
+        line,
+        raw,
+        this.separators,
+      );
     }
-    return out;
+    return this.count;
   }
 }
 
