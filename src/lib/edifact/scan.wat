@@ -98,7 +98,8 @@
   (func (export "scan") (param $end i32) (result i32)
     (local $p i32) (local $e i64) (local $tm i64) (local $lm i64) (local $om i64) (local $valid i64)
     (local $prevT i64) (local $prevL i64) (local $ok i32)
-    (local $tp1 i64) (local $st i64) (local $nt i64) (local $f i64) (local $n i32) (local $below i64) (local $bit i64) (local $hi v128) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $tp1 i64) (local $st i64) (local $nt i64) (local $n i32) (local $below i64)
+    (local $pend i32) (local $chain i32) (local $mst i64) (local $mnt i64) (local $bit i64) (local $hi v128) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $vterm v128) (local $vlf v128) (local $vcr v128) (local $vrel v128)
     (local $q i32) (local $ch i32) (local $w i32) (local $x i32) (local $c3 i32)
     (local $rec i32) (local $nl i32) (local $base i32) (local $lq i32) (local $lastEnd i32) (local $lastBreaks i32)
@@ -173,7 +174,7 @@
           (br_if $slow (i64.ne (local.get $om) (i64.const 0)))
           (br_if $slow (i32.gt_u (local.get $cursor) (local.get $p)))
           (br_if $slow (local.get $skip))
-          (br_if $slow (i32.lt_u (local.get $maxLen) (i32.const 64)))
+          (br_if $slow (i32.lt_u (local.get $maxLen) (i32.const 128)))
           (local.set $tp1 (i64.or (i64.shl (local.get $tm) (i64.const 1)) (i64.shr_u (local.get $prevT) (i64.const 63))))
           ;; every line feed right after a terminator
           (br_if $slow (i64.ne (i64.and (local.get $lm) (i64.xor (local.get $tp1) (i64.const -1))) (i64.const 0)))
@@ -200,41 +201,87 @@
               (br_if $tag (i32.eq (local.get $c3) (local.get $comp)))
               (br_if $tag (i32.eq (local.get $c3) (local.get $term)))
               (br $slow)))
-          ;; the first terminator ends the segment open from before unless a segment starts before it
+          ;; The first terminator ends the segment open from before, unless a segment starts before
+          ;; it. After a fast block with terminators that segment started there (checked) or starts
+          ;; here, and is shorter than 128 bytes; otherwise it is looked at.
           (if (i64.ne (local.get $nt) (i64.const 0))
             (then
-              (local.set $f (i64.and (local.get $nt) (i64.sub (i64.const 0) (local.get $nt))))
-              (if (i64.eqz (i64.and (local.get $st) (i64.sub (local.get $f) (i64.const 1))))
+              (if (i32.eqz (local.get $chain))
                 (then
-                  (br_if $slow (i32.eqz (local.get $ok)))
-                  (br_if $slow (i32.gt_u
-                    (i32.sub (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $nt)))) (local.get $cand))
-                    (local.get $maxLen)))))
-              (local.set $count (i32.add (local.get $count) (i32.wrap_i64 (i64.popcnt (local.get $nt)))))
-              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $nt)))))
-              (local.set $lastEnd (i32.add (local.get $p) (local.get $n)))
-              (local.set $lastBreaks (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $lm)
-                (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))))))
-          ;; the segment now open starts after the block's last terminator
-          (if (i64.ne (local.get $tm) (i64.const 0))
+                  (if (i64.eqz (i64.and (local.get $st)
+                        (i64.sub (i64.and (local.get $nt) (i64.sub (i64.const 0) (local.get $nt))) (i64.const 1))))
+                    (then
+                      (if (local.get $pend)
             (then
-              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $tm)))))
+              (local.set $pend (i32.const 0))
+              (local.set $mnt (i64.load offset=2072 (i32.const 0)))
+              (if (i64.ne (local.get $mnt) (i64.const 0))
+                (then
+                  (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mnt)))))
+                  (local.set $lastEnd (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
+                  (local.set $lastBreaks (i32.add (i32.load offset=2052 (i32.const 0)) (i32.wrap_i64 (i64.popcnt (i64.and (i64.load offset=2080 (i32.const 0))
+                    (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))))))
+              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (i64.load offset=2056 (i32.const 0))))))
               (local.set $flags (i32.const 0))
-              (if (i64.ne (i64.const 0) (i64.and (local.get $st)
+              (local.set $mst (i64.load offset=2064 (i32.const 0)))
+              (if (i64.ne (i64.const 0) (i64.and (local.get $mst)
                     (i64.xor (i64.sub (i64.shl (i64.const 2) (i64.extend_i32_u (local.get $n))) (i64.const 1)) (i64.const -1))))
                 (then
-                  (local.set $cand (i32.add (local.get $p) (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $st))))))
+                  (local.set $cand (i32.add (i32.load offset=2048 (i32.const 0)) (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mst))))))
                   (local.set $ok (i32.const 1)))
                 (else
-                  (local.set $q (i32.add (local.get $p) (local.get $n)))
+                  (local.set $q (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
                   (local.set $cand (i32.add (i32.add (local.get $q) (i32.const 1))
                     (i32.eq (i32.load8_u offset=1 (local.get $q)) (i32.const 10))))
                   (local.set $ok (i32.const 0))))))
+                      (br_if $slow (i32.eqz (local.get $ok)))
+                      (br_if $slow (i32.gt_u
+                        (i32.sub (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $nt)))) (local.get $cand))
+                        (local.get $maxLen)))))))
+              (local.set $count (i32.add (local.get $count) (i32.wrap_i64 (i64.popcnt (local.get $nt)))))))
+          ;; where the last segment ends and the open one starts is worked out only when needed,
+          ;; from this block's masks kept at byte 2048
+          (local.set $chain (i32.const 0))
+          (if (i64.ne (local.get $tm) (i64.const 0))
+            (then
+              (local.set $pend (i32.const 1))
+              (local.set $chain (i32.const 1))
+              (i32.store offset=2048 (i32.const 0) (local.get $p))
+              (i32.store offset=2052 (i32.const 0) (local.get $base))
+              (i64.store offset=2056 (i32.const 0) (local.get $tm))
+              (i64.store offset=2064 (i32.const 0) (local.get $st))
+              (i64.store offset=2072 (i32.const 0) (local.get $nt))
+              (i64.store offset=2080 (i32.const 0) (local.get $lm))))
           (local.set $prevT (local.get $tm))
           (local.set $prevL (local.get $lm))
           (local.set $base (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (local.get $lm)))))
           (local.set $p (i32.add (local.get $p) (i32.const 64)))
           (br $block))
+        ;; the slow path: first the state the fast blocks before left pending
+        (local.set $chain (i32.const 0))
+        (if (local.get $pend)
+            (then
+              (local.set $pend (i32.const 0))
+              (local.set $mnt (i64.load offset=2072 (i32.const 0)))
+              (if (i64.ne (local.get $mnt) (i64.const 0))
+                (then
+                  (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mnt)))))
+                  (local.set $lastEnd (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
+                  (local.set $lastBreaks (i32.add (i32.load offset=2052 (i32.const 0)) (i32.wrap_i64 (i64.popcnt (i64.and (i64.load offset=2080 (i32.const 0))
+                    (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))))))
+              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (i64.load offset=2056 (i32.const 0))))))
+              (local.set $flags (i32.const 0))
+              (local.set $mst (i64.load offset=2064 (i32.const 0)))
+              (if (i64.ne (i64.const 0) (i64.and (local.get $mst)
+                    (i64.xor (i64.sub (i64.shl (i64.const 2) (i64.extend_i32_u (local.get $n))) (i64.const 1)) (i64.const -1))))
+                (then
+                  (local.set $cand (i32.add (i32.load offset=2048 (i32.const 0)) (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mst))))))
+                  (local.set $ok (i32.const 1)))
+                (else
+                  (local.set $q (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
+                  (local.set $cand (i32.add (i32.add (local.get $q) (i32.const 1))
+                    (i32.eq (i32.load8_u offset=1 (local.get $q)) (i32.const 10))))
+                  (local.set $ok (i32.const 0))))))
         ;; a line feed right after a terminator is dealt with by the terminator
         (local.set $e (i64.or (i64.or (local.get $tm) (local.get $om))
           (i64.and (local.get $lm)
@@ -330,6 +377,29 @@
         (local.set $base (i32.add (local.get $base) (i32.wrap_i64 (i64.popcnt (local.get $lm)))))
         (local.set $p (i32.add (local.get $p) (i32.const 64)))
         (br $block)))
+    (if (local.get $pend)
+            (then
+              (local.set $pend (i32.const 0))
+              (local.set $mnt (i64.load offset=2072 (i32.const 0)))
+              (if (i64.ne (local.get $mnt) (i64.const 0))
+                (then
+                  (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mnt)))))
+                  (local.set $lastEnd (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
+                  (local.set $lastBreaks (i32.add (i32.load offset=2052 (i32.const 0)) (i32.wrap_i64 (i64.popcnt (i64.and (i64.load offset=2080 (i32.const 0))
+                    (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $n))) (i64.const 1)))))))))
+              (local.set $n (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (i64.load offset=2056 (i32.const 0))))))
+              (local.set $flags (i32.const 0))
+              (local.set $mst (i64.load offset=2064 (i32.const 0)))
+              (if (i64.ne (i64.const 0) (i64.and (local.get $mst)
+                    (i64.xor (i64.sub (i64.shl (i64.const 2) (i64.extend_i32_u (local.get $n))) (i64.const 1)) (i64.const -1))))
+                (then
+                  (local.set $cand (i32.add (i32.load offset=2048 (i32.const 0)) (i32.sub (i32.const 63) (i32.wrap_i64 (i64.clz (local.get $mst))))))
+                  (local.set $ok (i32.const 1)))
+                (else
+                  (local.set $q (i32.add (i32.load offset=2048 (i32.const 0)) (local.get $n)))
+                  (local.set $cand (i32.add (i32.add (local.get $q) (i32.const 1))
+                    (i32.eq (i32.load8_u offset=1 (local.get $q)) (i32.const 10))))
+                  (local.set $ok (i32.const 0))))))
     (global.set $pos (local.get $end))
     (global.set $breaks (local.get $base))
     (global.set $cand (local.get $cand))

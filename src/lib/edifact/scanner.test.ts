@@ -216,6 +216,7 @@ describe('ByteScanner', () => {
           'é',
           "LO'",
           "UNB+UNOA:2+S+R+200101:1200+R'",
+          `FTX+AAA+++${'LONG TEXT '.repeat(15)}'\n`,
         ),
       },
     );
