@@ -424,6 +424,8 @@ export class ByteScanner {
       this.fill += piece.length;
       this.scanTo(this.fill - LOOKAHEAD);
       this.checkLength();
+      // What is scanned is let go now: its chunks live on only in the runs that need them.
+      this.compact();
     }
   }
 
