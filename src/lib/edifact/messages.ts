@@ -31,29 +31,45 @@ interface OpenMessage {
   count: number;
 }
 
+/** Where a finished message keeps its parts until its segments are read. */
+const PARTS = Symbol('parts');
+
 /**
- * The finished message. `segments` is decoded on first read and then kept: grouping needs only
- * the service segments, and a mapper that reads the message pays for its segments then.
+ * `segments` of a finished message: decoded on first read, then kept as a plain value. One
+ * getter serves every message (a getter made per message would give each message object its own
+ * hidden class, and those would keep the message's input alive until a full garbage collection).
+ */
+function decodeSegments(this: EdifactMessage & { [PARTS]?: OpenMessage }): Segment[] {
+  const open = this[PARTS];
+  let segments: Segment[] = [];
+  if (open) {
+    segments = new Array(open.count);
+    let n = 0;
+    for (const part of open.parts) {
+      if (part instanceof SegmentRun) n += part.decodeInto(segments, n);
+      else segments[n++] = part;
+    }
+    if (n < segments.length) segments = segments.slice(0, n);
+    this[PARTS] = undefined;
+  }
+  Object.defineProperty(this, 'segments', {
+    value: segments,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return segments;
+}
+
+/**
+ * The finished message. `segments` is decoded on first read: grouping needs only the service
+ * segments, and a mapper that reads the message pays for its segments then.
  */
 function finishMessage(open: OpenMessage): EdifactMessage {
   const message = open.message as EdifactMessage;
   message.segmentCount = open.count;
-  const parts = open.parts;
-  Object.defineProperty(message, 'segments', {
-    enumerable: true,
-    configurable: true,
-    get(): Segment[] {
-      let segments: Segment[] = new Array(open.count);
-      let n = 0;
-      for (const part of parts) {
-        if (part instanceof SegmentRun) n += part.decodeInto(segments, n);
-        else segments[n++] = part;
-      }
-      if (n < segments.length) segments = segments.slice(0, n);
-      Object.defineProperty(message, 'segments', { value: segments, enumerable: true, writable: true });
-      return segments;
-    },
-  });
+  Object.defineProperty(message, PARTS, { value: open, writable: true });
+  Object.defineProperty(message, 'segments', { get: decodeSegments, enumerable: true, configurable: true });
   return message;
 }
 
