@@ -2,6 +2,7 @@
  * Read access to segment values by EDIFACT position. Positions are 1-based like the
  * directories: in `LOC+147+0780690::5`, `element(seg, 1)` is "147" and `element(seg, 2, 3)` is "".
  */
+import { LazySegment } from './segments.ts';
 import type { Segment } from './types.ts';
 
 /**
@@ -9,6 +10,7 @@ import type { Segment } from './types.ts';
  * absent. Values are not trimmed: callers decide (see `text`).
  */
 export function element(segment: Segment, position: number, component = 1): string {
+  if (segment instanceof LazySegment) return segment.element(position, component);
   return segment.elements[position - 1]?.[component - 1] ?? '';
 }
 

@@ -110,6 +110,35 @@ export class LazySegment implements Segment {
     return this.#parse().elements;
   }
 
+  /**
+   * Component `component` of data element `position` (both 1-based, first occurrence), read
+   * straight from the text: a mapper that reads a few values of a segment builds no arrays.
+   */
+  element(position: number, component: number): string {
+    if (this.#parsed) return this.#parsed.elements[position - 1]?.[component - 1] ?? '';
+    const raw = this.raw;
+    const s = this.separators;
+    let from = 0;
+    for (let i = 0; i < position; i++) {
+      const next = raw.indexOf(s.element, from);
+      if (next === -1) return '';
+      from = next + 1;
+    }
+    let to = raw.indexOf(s.element, from);
+    if (to === -1) to = raw.length;
+    if (s.repetition !== '') {
+      const r = raw.indexOf(s.repetition, from);
+      if (r !== -1 && r < to) to = r;
+    }
+    for (let i = 1; i < component; i++) {
+      const next = raw.indexOf(s.component, from);
+      if (next === -1 || next >= to) return '';
+      from = next + 1;
+    }
+    const end = raw.indexOf(s.component, from);
+    return raw.slice(from, end === -1 || end > to ? to : end);
+  }
+
   get repetitions(): Record<number, string[][]> | undefined {
     return this.#parse().repetitions;
   }
