@@ -8,9 +8,11 @@
 ;; by JavaScript until someone reads the segment.
 ;;
 ;; Per 64-byte block the four 16-byte vectors are compared with the terminator, line feed,
-;; carriage return and release character; the positions of interest become one 64-bit mask and
-;; are visited with ctz. A line feed that directly follows a terminator (one segment per line) is
-;; not visited at all: line breaks are counted with popcnt.
+;; carriage return and release character, giving 64-bit masks. Fast path: a block with no
+;; carriage return or release character, line feeds only right after terminators, and good tags at
+;; every segment start (checked by table) is only counted (popcnt); where its last segment ends
+;; and the next one starts is worked out when needed. Any other block takes the exact path: the
+;; positions of interest are visited one by one with ctz. Line breaks are counted with popcnt.
 ;;
 ;; Segment start: the byte after the previous terminator, after line feeds, carriage returns
 ;; and empty segments. A segment whose start is a space, tab or anything else is flagged
@@ -18,7 +20,8 @@
 (module
   (memory (export "memory") 3)
   ;; bytes 0..255: 1 for the characters allowed in a tag (A-Z, 0-9); bytes 64 KiB..128 KiB, filled
-  ;; by $init: for the first two bytes of a tag, 1 when both are allowed, 2 for "UN" (service)
+  ;; by $init: for the first two bytes of a tag, 1 when both are allowed, 2 for "UN" (service);
+  ;; bytes 2048..2088: the masks of the last fast block (see the fast path)
   (data (i32.const 48) "\01\01\01\01\01\01\01\01\01\01")
   (data (i32.const 65) "\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01")
 

@@ -1,17 +1,16 @@
 /**
  * The EDIFACT segment scanner: bytes in, segments out, in bounded memory.
  *
- * The bytes are copied into the memory of a small WebAssembly module (scan.wat) that finds every
- * segment with SIMD compares: one 64-bit mask of terminators, line feeds, carriage returns and
- * release characters per 64 bytes. It writes one record per segment (where its terminator is, and
- * how many line breaks come before it) and lists the few records JavaScript must look at now:
- * service segments (UNB, UNH, UNT, ...) and anything unusual (a release character or a line break
- * inside, a bad tag, an over-long segment). Those become `Segment` objects or problems here, with
- * the exact rules of ISO 9735 (see `completeSegment`).
+ * The bytes are copied into the memory of a small WebAssembly module (scan.wat) that finds and
+ * checks every segment with SIMD compares, 64 bytes at a time. It counts the segments and lists
+ * the few that JavaScript must look at now: service segments (UNB, UNH, UNT, ...) and anything
+ * unusual (a release character or a line break inside, a bad tag, an over-long segment). Those
+ * become `Segment` objects or problems here, with the exact rules of ISO 9735 (see
+ * `completeSegment`).
  *
- * The other segments, the bulk of a file, come out as a `SegmentRun`: the positions of their
- * terminators and the input chunks that hold them. Nothing is decoded until someone reads them
- * (`run.segments()`), so grouping a file into messages costs little more than finding the
+ * The other segments, the bulk of a file, come out as a `SegmentRun`: where the first one starts,
+ * how many there are, and the input chunks that hold them. Nothing is decoded until someone reads
+ * them (`run.segments()`), so grouping a file into messages costs little more than finding the
  * segments. The chunks are kept by reference, not copied: callers must not reuse a chunk's memory
  * after handing it over (Node streams never do).
  *
@@ -89,7 +88,7 @@ function instantiate(): ScanExports {
   return new wasm.Instance(compiled).exports as ScanExports;
 }
 
-/** Window start: bytes below hold the module's table of tag characters. */
+/** Window start: bytes below hold the module's tables. */
 const BASE = 2 << 16;
 /** Readable bytes after the window's last byte (the scanner loads 64 bytes at a time). */
 const PAD = 128;
@@ -264,7 +263,7 @@ class Utf8Check {
  * segments, runs and problems completed so far, in input order. Never throws on bad input.
  */
 export class ByteScanner {
-  private x: ScanExports;
+  private readonly x: ScanExports;
   private done = false;
   private readonly maxLength: number;
   private u8!: Uint8Array;
@@ -284,7 +283,6 @@ export class ByteScanner {
   private separators: Separators = { ...DEFAULT_SEPARATORS };
   private unaGiven = false;
   private head: Buffer[] | undefined = [];
-  private headLength = 0;
   /** True while discarding an over-long segment: the next record only marks where it ended. */
   private skipping = false;
   private readonly utf8 = new Utf8Check();
@@ -310,7 +308,6 @@ export class ByteScanner {
     if (bytes.length === 0) return this.drain();
     if (this.head) {
       this.head.push(bytes);
-      this.headLength += bytes.length;
       this.decideHead(false);
     } else {
       this.feed(bytes);
