@@ -4,7 +4,7 @@
  *   1. EDIFACT parse throughput / raw read throughput of the same file (target >= 0.5);
  *   2. records stored per second through the ingest / rows per second of a plain COPY of the same
  *      rows into a table of the same shape, on the embedded database and on the server (target >= 0.3).
- * Run: npx tsx bench/ingest/run.ts [--mb 40] [--records 20000] [--rounds 9] [--skip-server] [--skip-parse] [--skip-store]
+ * Run: npx tsx bench/ingest/run.ts [--mb 40] [--records 20000] [--rounds 15] [--skip-server] [--skip-parse] [--skip-store]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,7 +71,7 @@ async function parseBench() {
   };
   // The target's two figures are measured in alternating rounds, so that both see the same
   // moments of a noisy machine; each keeps its best round.
-  const rounds = arg('rounds', 9);
+  const rounds = arg('rounds', 15);
   const raw = { ms: Number.POSITIVE_INFINITY, value: 0 };
   const messages = { ms: Number.POSITIVE_INFINITY, value: 0 };
   for (let r = 0; r < rounds; r++) {
