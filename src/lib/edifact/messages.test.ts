@@ -109,6 +109,7 @@ describe('readMessagesFromString', () => {
     expect(message?.segments).toHaveLength(4);
     expect(message?.truncated).toBe(true);
     expect(codesOf(items)).toEqual(['error:message_too_long']);
+    expect(items.find((i) => i.kind === 'problem')).toMatchObject({ segmentNumber: 6, line: 1 });
   });
 
   it('reads a byte stream the same way', async () => {

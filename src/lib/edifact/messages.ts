@@ -183,7 +183,10 @@ export class MessageAssembler {
   private addRun(run: SegmentRun, out: EdifactItem[]): void {
     const open = this.open;
     if (!open || open.count + run.count > this.maxSegments) {
-      for (const segment of run.segments()) this.addSegment(segment, out);
+      for (const segment of run.segments()) {
+        this.lastSegment = segment;
+        this.addSegment(segment, out);
+      }
       return;
     }
     this.lastSegment = { segmentNumber: run.lastSegmentNumber, line: run.lastLine };

@@ -137,19 +137,6 @@ export class SegmentRun {
     return this.firstSegmentNumber + this.count - 1;
   }
 
-  /** The first `n` segments. */
-  slice(n: number): SegmentRun {
-    return new SegmentRun(
-      n,
-      this.firstSegmentNumber,
-      this.lastLine,
-      this.separators,
-      this.from,
-      this.fromLine,
-      this.chunks,
-    );
-  }
-
   /** Decodes the segments (elements are still split only when read). */
   segments(): Segment[] {
     const out: Segment[] = new Array(this.count);
