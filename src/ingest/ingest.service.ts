@@ -124,6 +124,7 @@ export async function ingestFile(
   // Two-stage pipeline: while one batch is being stored, the next one is parsed and validated.
   // Batches are still stored one after the other, in input order, each in its own transaction.
   let inFlight: Promise<void> | undefined;
+  let sinceTurn = 0;
   const flush = async () => {
     if (batch.size === 0) return;
     const toStore = batch;
@@ -171,6 +172,12 @@ export async function ingestFile(
         }
       }
       if (batch.size >= batchSize) await flush();
+      // Parsing runs in microtasks for as long as the current chunk lasts; a turn of the event
+      // loop now and then lets the batch being stored go on with its next statement meanwhile.
+      else if (inFlight && ++sinceTurn >= TURN_EVERY) {
+        sinceTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     await flush();
     if (inFlight) await inFlight;
@@ -254,6 +261,9 @@ function replaceNul<T>(value: T): T {
   }
   return value;
 }
+
+/** Records parsed between two turns of the event loop while a batch is being stored. */
+const TURN_EVERY = 100;
 
 /** Records waiting to be stored, deduplicated by key (a second record with a key already in the batch forces a flush). */
 class Batch {
