@@ -23,8 +23,10 @@ export class TandemError extends Error {
 }
 
 export const errors = {
-  badRequest: (message: string, details?: ErrorDetails) => new TandemError('bad_request', message, 400, details),
-  invalidJson: (reason: string) => new TandemError('invalid_json', `the body is not valid JSON: ${reason}`, 400),
+  badRequest: (message: string, details?: ErrorDetails) =>
+    new TandemError('bad_request', message, 400, details),
+  invalidJson: (reason: string) =>
+    new TandemError('invalid_json', `the body is not valid JSON: ${reason}`, 400),
   validation: (message: string, details?: ErrorDetails) =>
     new TandemError('validation_failed', message, 400, details),
   unauthenticated: (message = 'sign in or send a valid API token') =>
@@ -33,15 +35,25 @@ export const errors = {
     new TandemError('forbidden', `this action needs the permission "${permission}"`, 403, { permission }),
   invalidContainerNumber: (message: string, details?: ErrorDetails) =>
     new TandemError('invalid_container_number', message, 400, details),
-  notFound: (what: string, id: string) => new TandemError('not_found', `${what} ${id} was not found`, 404, { what, id }),
+  notFound: (what: string, id: string) =>
+    new TandemError('not_found', `${what} ${id} was not found`, 404, { what, id }),
   conflict: (message: string, details?: ErrorDetails) => new TandemError('conflict', message, 409, details),
+  /** Four-eyes: the approver wrote the version being approved. */
+  fourEyesSamePerson: (actor: string) =>
+    new TandemError(
+      'four_eyes_same_person',
+      `the approval must come from someone other than ${actor}, who wrote this version`,
+      403,
+      { author: actor },
+    ),
   payloadTooLarge: (limit: number) =>
     new TandemError('payload_too_large', `the request body is larger than ${limit} bytes`, 413, { limit }),
   unsupportedFormat: (message: string, details?: ErrorDetails) =>
     new TandemError('unsupported_format', message, 415, details),
   databaseUnavailable: (message: string, details?: ErrorDetails) =>
     new TandemError('database_unavailable', message, 503, details),
-  internal: (message = 'internal error; the server log has the details') => new TandemError('internal', message, 500),
+  internal: (message = 'internal error; the server log has the details') =>
+    new TandemError('internal', message, 500),
 };
 
 export function isTandemError(e: unknown): e is TandemError {

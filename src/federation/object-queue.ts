@@ -11,7 +11,7 @@ import type { Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import type { FederationMessageKind, FederationObjectType } from '../db/tables/federation.ts';
-import { errors, TandemError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import type { Tlp } from '../intel/alert.ts';
 import { listPartners, type Partner } from './partners.repo.ts';
 import type { PartnerShareOutcome } from './share-queue.ts';
@@ -191,14 +191,7 @@ export async function approveHeldShares(
   },
   actor: string,
 ): Promise<string[]> {
-  if (object.author === actor) {
-    throw new TandemError(
-      'four_eyes_same_person',
-      `the approval must come from someone other than ${actor}, who wrote this version`,
-      403,
-      { author: actor },
-    );
-  }
+  if (object.author === actor) throw errors.fourEyesSamePerson(actor);
   const released = await releaseHeldShares(trx, object.type, object.id, actor);
   if (released.length === 0)
     throw errors.conflict(`${object.label} ${object.id} has no share waiting for approval`);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
-import { errors, TandemError } from '../errors.ts';
+import { errors } from '../errors.ts';
 import { type PartnerShareOutcome, queueAlertShares } from '../federation/share-queue.ts';
 import { federationWorkQueued } from '../federation/wake.ts';
 import {
@@ -169,14 +169,7 @@ export class AlertService {
     return this.changeAndDeliver(async (trx) => {
       const current = await findAlert(trx, id);
       if (!current?.local) throw errors.notFound('local alert', String(id));
-      if (current.updated_by === actor) {
-        throw new TandemError(
-          'four_eyes_same_person',
-          `the approval must come from someone other than ${actor}, who wrote this version`,
-          403,
-          { author: actor },
-        );
-      }
+      if (current.updated_by === actor) throw errors.fourEyesSamePerson(actor);
       const released = await trx
         .updateTable('federation_deliveries')
         .set({ status: 'pending', approved_by: actor, next_attempt_at: new Date() })
