@@ -6,6 +6,7 @@
 import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chunksOf } from '../../../test/support/parsers.ts';
 import { requireSharedData } from '../../../test/support/shared-data.ts';
 import { type EdifactItem, type EdifactMessage, readMessages } from '../../lib/edifact/index.ts';
 import type { IngestItem } from '../records.ts';
@@ -124,11 +125,8 @@ describe('EDIFACT samples: syntax layer', () => {
     for (const file of Object.keys(expected)) {
       const bytes = readFileSync(path.join(dir, file));
       const inChunks = async (size: number) => {
-        async function* chunks() {
-          for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-        }
         const items: unknown[] = [];
-        for await (const item of readMessages(chunks())) items.push(view(item));
+        for await (const item of readMessages(chunksOf(bytes, size))) items.push(view(item));
         return items;
       };
       const whole = await inChunks(bytes.length);

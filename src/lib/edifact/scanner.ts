@@ -281,11 +281,6 @@ export class ByteScanner {
     this.layout(2 * PIECE);
   }
 
-  /** The separators in force (after UNA, and after a level 4 UNB). */
-  get currentSeparators(): Readonly<Separators> {
-    return this.separators;
-  }
-
   /** Adds bytes; returns what they completed. */
   push(chunk: Uint8Array): ScanItem[] {
     if (this.done) throw new Error('ByteScanner: push after finish');
