@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { errors } from '../errors.ts';
 import { PgliteDialect, SessionQueue } from './pglite-dialect.ts';
 import type { DB } from './schema.ts';
@@ -28,11 +29,28 @@ export interface Database {
   location: string;
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   execScript(script: string): Promise<void>;
+  /**
+   * Runs a long bulk job (an ingest) with its own session: a Kysely whose transactions can COPY
+   * rows in. On a server it holds one pooled connection for the whole job.
+   */
+  bulk<T>(job: (session: BulkSession) => Promise<T>): Promise<T>;
   /** The embedded engine, when embedded (bulk COPY in benchmarks). */
   pglite?: PGlite;
   /** The server pool, when on a server. */
   pool?: pg.Pool;
   close(): Promise<void>;
+}
+
+/** See Database.bulk. */
+export interface BulkSession {
+  db: Kysely<DB>;
+  /** COPY of CSV text (`format csv`) into `table (columns)`, inside the open transaction of `db`. */
+  copy(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /**
+   * The embedded database: one session in all, so while a transaction of `db` is open no one else
+   * draws from a sequence; and large query parameters are slow there, so big row sets go by COPY.
+   */
+  embedded: boolean;
 }
 
 const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
@@ -83,6 +101,39 @@ async function openServer(url: string): Promise<Database> {
     kind: 'server',
     location,
     pool,
+    async bulk(job) {
+      const client = await pool.connect();
+      // Kysely releases its connection after every statement or transaction: this lease keeps
+      // the client for the job, and hands it back (or drops it, if Kysely found it broken) after.
+      let broken = false;
+      const lease = {
+        query: (...args: Parameters<pg.PoolClient['query']>) => client.query(...args),
+        release: (discard?: boolean) => {
+          if (discard) broken = true;
+        },
+      };
+      const held = new Kysely<DB>({
+        dialect: new PostgresDialect({ pool: { connect: async () => lease, end: async () => {} } as never }),
+      });
+      try {
+        return await job({
+          db: held,
+          embedded: false,
+          copy: (table, columns, csv) =>
+            new Promise<void>((resolve, reject) => {
+              const stream = client.query(
+                copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`),
+              );
+              stream.on('finish', resolve);
+              stream.on('error', reject);
+              stream.end(csv);
+            }),
+        });
+      } finally {
+        await held.destroy();
+        client.release(broken);
+      }
+    },
     async execScript(script) {
       const client = await pool.connect();
       try {
@@ -134,6 +185,18 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
     kind: 'embedded',
     location: folder ?? 'memory',
     pglite: engine,
+    async bulk(job) {
+      // The one session: a statement on the engine inside a transaction of `db` runs in it.
+      return job({
+        db,
+        embedded: true,
+        async copy(table, columns, csv) {
+          await engine.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], {
+            blob: new Blob([csv]),
+          });
+        },
+      });
+    },
     async execScript(script) {
       await engine.transaction(async (tx) => {
         await tx.exec(script);

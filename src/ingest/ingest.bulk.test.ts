@@ -1,7 +1,7 @@
 /**
- * The bulk store path: batches large enough to go through COPY on the embedded database, new
- * rows written without ON CONFLICT, corrections through the upsert, the outbox payloads, and two
- * ingests of the same rows at once (a unique violation makes the batch store again).
+ * The bulk store path: batches large enough to go through COPY (on both databases), new rows
+ * written without ON CONFLICT, corrections through the upsert, the outbox payloads, and two
+ * ingests of the same rows at once (a unique violation in a COPY makes the batch store again).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -87,9 +87,10 @@ describeEachDatabase('ingest bulk store', (ctx) => {
 
   it('stores the same new rows from two ingests at once exactly once', async () => {
     const text = jsonLines(events(() => 'TWICE', 9000));
+    // Batches of 250 go through COPY; the last 50 through the INSERT.
     const [a, b] = await Promise.all([
-      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 100 }),
-      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 100 }),
+      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 250 }),
+      ingestFile(ctx.database, writeFile(text), { actor: 'test', batchSize: 250 }),
     ]);
     expect([a.accepted + b.accepted, a.unchanged + b.unchanged, a.quarantined + b.quarantined]).toEqual([
       N,

@@ -2,10 +2,11 @@
  * All SQL of the ingest capability. Rows are keyed by natural keys, so that replaying a batch
  * (after a crash, or the same file twice) changes nothing, and each write reports per key whether
  * the row was inserted, updated or left unchanged. Containers and events, the bulk of big files,
- * are looked up first: new ones are inserted in bulk (COPY on the embedded database), and only
+ * are looked up first: new ones are inserted in bulk (COPY, with ids drawn first), and only
  * known keys with another content hash go through the upsert.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { BulkSession } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { normalizePartyName, parseSizeType } from '../domain/index.ts';
 import { partyKey } from './keys.ts';
@@ -49,11 +50,11 @@ function jsonRows(rows: readonly Record<string, unknown>[], types: Record<string
 }
 
 /**
- * Bulk loading on the embedded database: PGlite passes a large query parameter slowly, while
- * `COPY ... FROM '/dev/blob'` reads the same rows several times faster. The caller runs the
- * statement on the engine inside the open transaction (PGlite is a single session).
+ * COPY into tables inside the batch's transaction (Database.bulk). New rows go in by COPY on
+ * both databases: on the server it takes half the time of an INSERT from one JSON parameter
+ * (bench/ingest/RESULTS.md), and PGlite passes large parameters slowly. Absent: statements only.
  */
-export type CopyIn = (statement: string, csv: string) => Promise<void>;
+export type Bulk = Pick<BulkSession, 'copy' | 'embedded'>;
 
 /** Below this many rows the few statements of a COPY cost more than one JSON parameter. */
 const COPY_THRESHOLD = 200;
@@ -73,17 +74,17 @@ function csvField(v: unknown): string {
 }
 
 /**
- * The rows of a batch as a `select` the upserts read from: a temporary table filled by COPY when
- * `copyIn` is given (embedded), else one JSON parameter (server, where parameters are cheap).
+ * The rows of a batch as a `select` the upserts read from: a temporary table filled by COPY on
+ * the embedded database, else one JSON parameter (server, where parameters are cheap).
  */
 async function rowSource(
   trx: Tx,
   name: string,
   rows: readonly Record<string, unknown>[],
   types: Record<string, string>,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk | undefined,
 ) {
-  if (!copyIn || rows.length < COPY_THRESHOLD) return jsonRows(rows, types);
+  if (!bulk?.embedded || rows.length < COPY_THRESHOLD) return jsonRows(rows, types);
   const columns = Object.keys(types);
   const table = `ingest_stage_${name}`;
   await sql
@@ -92,19 +93,21 @@ async function rowSource(
     )
     .execute(trx);
   await sql.raw(`delete from ${table}`).execute(trx);
-  await copyIn(
-    `copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`,
-    csvText(rows, columns),
-  );
+  await bulk.copy(table, columns, csvText(rows, columns));
   return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}`;
 }
 
-function csvText(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+/** The rows as CSV in `columns` order, each line led by its id when `ids` are given. */
+function csvText(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  ids?: readonly number[],
+): string {
   const lines: string[] = new Array(rows.length);
   const n = columns.length;
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    let line = csvField(row[columns[0]!]);
+    let line = ids ? `${ids[r]},${csvField(row[columns[0]!])}` : csvField(row[columns[0]!]);
     for (let i = 1; i < n; i++) line += `,${csvField(row[columns[i]!])}`;
     lines[r] = line;
   }
@@ -118,14 +121,19 @@ async function existingRows<R>(
   column: string,
   keys: string[],
   select: string,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk | undefined,
 ): Promise<R[]> {
+  if (!bulk?.embedded || keys.length < COPY_THRESHOLD) {
+    const found = await sql<R>`select ${sql.raw(select)} from ${sql.table(table)} t
+      where t.${sql.ref(column)} = any(${keys}::text[])`.execute(trx);
+    return found.rows;
+  }
   const source = await rowSource(
     trx,
     `${table}_keys`,
     keys.map((k) => ({ k })),
     { k: 'text' },
-    copyIn,
+    bulk,
   );
   const found = await sql<R>`select ${sql.raw(select)} from ${sql.table(table)} t
     where t.${sql.ref(column)} in (select k from (${source}) as keys)`.execute(trx);
@@ -133,10 +141,35 @@ async function existingRows<R>(
 }
 
 /**
- * Inserts rows known to be new (no conflict expected) and returns their ids by key. On the
- * embedded database ids are drawn from the table's sequence and the rows COPY'd straight into
- * the table; on the server one INSERT ... SELECT. A row inserted meanwhile by another session
- * makes this fail with a unique violation, and the caller retries the batch (see storeBatch).
+ * `n` new ids from the table's sequence. On the embedded database one block in one step (drawing
+ * them one nextval at a time cost about 18 ms per 2,000 rows there, a sixth of the whole store):
+ * safe only because nothing else can draw from the sequence between the two calls, as the
+ * embedded database has one session and this transaction holds it. On a server, one nextval each.
+ */
+async function drawIds(
+  trx: Tx,
+  table: 'containers' | 'container_events',
+  n: number,
+  bulk: Bulk,
+): Promise<number[]> {
+  if (bulk.embedded) {
+    const drawn = await sql<{ last: number }>`select setval(pg_get_serial_sequence(${table}, 'id'),
+        nextval(pg_get_serial_sequence(${table}, 'id')) + ${n - 1}) as last`.execute(trx);
+    const first = Number(drawn.rows[0]!.last) - n + 1;
+    return Array.from({ length: n }, (_, i) => first + i);
+  }
+  // The sequence named once as a regclass parameter: `nextval(pg_get_serial_sequence(...))`
+  // looked it up again for every row, three times the cost of the draw itself.
+  const drawn = await sql<{ id: number }>`select nextval(${`${table}_id_seq`}::regclass) as id
+    from generate_series(1, ${n}::int)`.execute(trx);
+  return drawn.rows.map((r) => Number(r.id));
+}
+
+/**
+ * Inserts rows known to be new (no conflict expected) and returns their ids by key: many rows
+ * with ids drawn from the table's sequence and COPY'd straight into the table, a few by one
+ * INSERT ... SELECT. A row inserted meanwhile by another session makes this fail with a unique
+ * violation, and the caller retries the batch (see storeBatch).
  */
 async function insertNew(
   trx: Tx,
@@ -144,25 +177,15 @@ async function insertNew(
   key: 'container_number' | 'event_key',
   rows: Record<string, unknown>[],
   types: Record<string, string>,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk | undefined,
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   if (rows.length === 0) return ids;
   const columns = Object.keys(types);
-  if (copyIn && rows.length >= COPY_THRESHOLD) {
-    // One block of ids in one step (drawing them one nextval at a time cost about 18 ms per
-    // 2,000 rows on the embedded database, a sixth of the whole store). Only safe where nothing
-    // else can draw from the sequence between the two calls: the embedded database has one
-    // session, and this transaction holds it (copyIn exists only there).
-    const drawn = await sql<{ last: number }>`select setval(pg_get_serial_sequence(${table}, 'id'),
-        nextval(pg_get_serial_sequence(${table}, 'id')) + ${rows.length - 1}) as last`.execute(trx);
-    const first = Number(drawn.rows[0]!.last) - rows.length + 1;
-    const withIds: Record<string, unknown>[] = rows.map((r, i) => ({ ...r, id: first + i }));
-    await copyIn(
-      `copy ${table} (id, ${columns.join(', ')}) from '/dev/blob' with (format csv)`,
-      csvText(withIds, ['id', ...columns]),
-    );
-    for (const r of withIds) ids.set(r[key] as string, r.id as number);
+  if (bulk && rows.length >= COPY_THRESHOLD) {
+    const drawn = await drawIds(trx, table, rows.length, bulk);
+    await bulk.copy(table, ['id', ...columns], csvText(rows, columns, drawn));
+    for (let i = 0; i < rows.length; i++) ids.set(rows[i]![key] as string, drawn[i]!);
     return ids;
   }
   const inserted = await sql<Record<string, string | number>>`insert into ${sql.table(table)}
@@ -323,15 +346,14 @@ export interface ContainerSighting {
 export async function upsertContainers(
   trx: Tx,
   sightings: ContainerSighting[],
-  copyIn?: CopyIn,
+  bulk?: Bulk,
 ): Promise<Map<string, number>> {
   const byNumber = new Map<string, string | undefined>();
   for (const s of sightings) {
     if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
   }
   const ids = new Map<string, number>();
-  for (const slice of chunks([...byNumber], 8000))
-    await upsertContainerSlice(trx, new Map(slice), ids, copyIn);
+  for (const slice of chunks([...byNumber], 8000)) await upsertContainerSlice(trx, new Map(slice), ids, bulk);
   return ids;
 }
 
@@ -339,7 +361,7 @@ async function upsertContainerSlice(
   trx: Tx,
   byNumber: Map<string, string | undefined>,
   ids: Map<string, number>,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk | undefined,
 ): Promise<void> {
   const rows = [...byNumber].map(([number, sizeType]) => {
     const st = sizeType ? parseSizeType(sizeType) : undefined;
@@ -366,7 +388,7 @@ async function upsertContainerSlice(
     'container_number',
     [...byNumber.keys()],
     't.id, t.container_number, t.size_type',
-    copyIn,
+    bulk,
   );
   const rowByNumber = new Map(rows.map((r) => [r.container_number, r]));
   const corrected: typeof rows = [];
@@ -383,7 +405,7 @@ async function upsertContainerSlice(
     'container_number',
     fresh,
     containerColumnTypes,
-    copyIn,
+    bulk,
   ))
     ids.set(number, id);
   if (corrected.length > 0) {
@@ -564,7 +586,7 @@ export async function upsertContainerEvents(
   file: FileContext,
   events: Keyed<ContainerEventRecord>[],
   containerIds: Map<string, number>,
-  copyIn?: CopyIn,
+  bulk?: Bulk,
 ): Promise<EventChanges> {
   const out: EventChanges = { changedIds: [], accepted: 0, updated: 0, unchanged: 0 };
   if (events.length === 0) return out;
@@ -599,7 +621,7 @@ export async function upsertContainerEvents(
     'event_key',
     rows.map((r) => r.event_key),
     't.event_key, t.content_hash',
-    copyIn,
+    bulk,
   );
   const knownHash = new Map(known.map((r) => [r.event_key, r.content_hash]));
   const fresh = rows.filter((r) => !knownHash.has(r.event_key));
@@ -608,11 +630,11 @@ export async function upsertContainerEvents(
     return hash !== undefined && hash !== r.content_hash;
   });
   const changedIds = new Map(
-    await insertNew(trx, 'container_events', 'event_key', fresh, eventColumnTypes, copyIn),
+    await insertNew(trx, 'container_events', 'event_key', fresh, eventColumnTypes, bulk),
   );
   out.accepted = changedIds.size;
   if (corrections.length > 0) {
-    const source = await rowSource(trx, 'events', corrections, eventColumnTypes, copyIn);
+    const source = await rowSource(trx, 'events', corrections, eventColumnTypes, bulk);
     const changed = await trx
       .insertInto('container_events')
       .columns(Object.keys(eventColumnTypes) as (keyof typeof eventColumnTypes)[])

@@ -15,8 +15,8 @@ import { parseCsv } from './csv.parser.ts';
 import { detectFormat } from './detect-format.ts';
 import { parseEdifact } from './edifact.parser.ts';
 import {
+  type Bulk,
   type Change,
-  type CopyIn,
   type FileContext,
   finishIngestFile,
   insertRejections,
@@ -108,12 +108,6 @@ export async function ingestFile(
     actor: options.actor,
   });
   const file: FileContext = { ingestFileId, fileName, sha256, format };
-  const engine = database.pglite;
-  const copyIn: CopyIn | undefined = engine
-    ? async (statement, csv) => {
-        await engine.query(statement, [], { blob: new Blob([csv]) });
-      }
-    : undefined;
   const counts: IngestCounts = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0, warnings: 0 };
   const warningSamples: IngestWarning[] = [];
   let batch = new Batch();
@@ -121,23 +115,6 @@ export async function ingestFile(
   let bytesRead = 0;
   let lastProgress = 0;
 
-  // Two-stage pipeline: while one batch is being stored, the next one is parsed and validated.
-  // Batches are still stored one after the other, in input order, each in its own transaction.
-  let inFlight: Promise<void> | undefined;
-  let sinceTurn = 0;
-  const flush = async () => {
-    if (batch.size === 0) return;
-    const toStore = batch;
-    batch = new Batch();
-    if (inFlight) await inFlight;
-    const stored = storeBatchRetrying(database.db, file, toStore, copyIn).then((outcome) => {
-      counts.accepted += outcome.accepted;
-      counts.updated += outcome.updated;
-      counts.unchanged += outcome.unchanged;
-    });
-    stored.catch(() => {}); // handled where it is awaited
-    inFlight = stored;
-  };
   const warn = (w: IngestWarning) => {
     counts.warnings++;
     if (warningSamples.length < MAX_WARNING_SAMPLES) warningSamples.push(w);
@@ -152,37 +129,62 @@ export async function ingestFile(
   });
 
   try {
-    for await (const item of parsers[format](input, { fileName })) {
-      if (item.kind === 'warning') {
-        warn(item.warning);
-        continue;
-      }
-      if (item.kind === 'rejection') {
-        counts.quarantined++;
-        batch.rejections.push(item.rejection);
-      } else {
-        const checked = checkItem(item);
-        for (const w of checked.warnings) warn(w);
-        if (checked.rejections.length > 0) {
-          counts.quarantined++;
-          batch.rejections.push(...checked.rejections);
-        } else if (!batch.add(item, checked.record)) {
-          await flush();
-          batch.add(item, checked.record);
+    // Batches go through a bulk session (on a server, one connection held for the file).
+    await database.bulk(async (session) => {
+      // Two-stage pipeline: while one batch is being stored, the next one is parsed and
+      // validated. Batches are still stored one after the other, in input order, each in its own
+      // transaction.
+      let inFlight: Promise<void> | undefined;
+      let sinceTurn = 0;
+      const flush = async () => {
+        if (batch.size === 0) return;
+        const toStore = batch;
+        batch = new Batch();
+        if (inFlight) await inFlight;
+        const stored = storeBatchRetrying(session.db, file, toStore, session).then((outcome) => {
+          counts.accepted += outcome.accepted;
+          counts.updated += outcome.updated;
+          counts.unchanged += outcome.unchanged;
+        });
+        stored.catch(() => {}); // handled where it is awaited
+        inFlight = stored;
+      };
+      try {
+        for await (const item of parsers[format](input, { fileName })) {
+          if (item.kind === 'warning') {
+            warn(item.warning);
+            continue;
+          }
+          if (item.kind === 'rejection') {
+            counts.quarantined++;
+            batch.rejections.push(item.rejection);
+          } else {
+            const checked = checkItem(item);
+            for (const w of checked.warnings) warn(w);
+            if (checked.rejections.length > 0) {
+              counts.quarantined++;
+              batch.rejections.push(...checked.rejections);
+            } else if (!batch.add(item, checked.record)) {
+              await flush();
+              batch.add(item, checked.record);
+            }
+          }
+          if (batch.size >= batchSize) await flush();
+          // Parsing runs in microtasks for as long as the current chunk lasts; a turn of the event
+          // loop now and then lets the batch being stored go on with its next statement meanwhile.
+          else if (inFlight && ++sinceTurn >= TURN_EVERY) {
+            sinceTurn = 0;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          }
         }
+        await flush();
+        if (inFlight) await inFlight;
+      } finally {
+        // A batch still being stored keeps the session until it is done.
+        await inFlight?.catch(() => {});
       }
-      if (batch.size >= batchSize) await flush();
-      // Parsing runs in microtasks for as long as the current chunk lasts; a turn of the event
-      // loop now and then lets the batch being stored go on with its next statement meanwhile.
-      else if (inFlight && ++sinceTurn >= TURN_EVERY) {
-        sinceTurn = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
-    await flush();
-    if (inFlight) await inFlight;
+    });
   } catch (e) {
-    await inFlight?.catch(() => {});
     await database.db
       .transaction()
       .execute((trx) =>
@@ -315,11 +317,11 @@ async function storeBatchRetrying(
   db: Kysely<DB>,
   file: FileContext,
   batch: Batch,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk,
 ): Promise<Record<Change, number>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await storeBatch(db, file, batch, copyIn);
+      return await storeBatch(db, file, batch, bulk);
     } catch (e) {
       if (attempt >= 3 || (e as { code?: unknown }).code !== '23505') throw e;
     }
@@ -331,7 +333,7 @@ async function storeBatch(
   db: Kysely<DB>,
   file: FileContext,
   batch: Batch,
-  copyIn: CopyIn | undefined,
+  bulk: Bulk,
 ): Promise<Record<Change, number>> {
   return db.transaction().execute(async (trx) => {
     const consignments = [...batch.consignments.values()];
@@ -356,7 +358,7 @@ async function storeBatch(
     const containerIds = await upsertContainers(
       trx,
       [...consignments.flatMap((c) => c.record.containers), ...events.map((e) => e.record)],
-      copyIn,
+      bulk,
     );
     const portCallIds = new Map([...callChanges].map(([k, v]) => [k, v.id]));
     const consignmentChanges = await upsertConsignments(
@@ -368,7 +370,7 @@ async function storeBatch(
       })),
       { portCallIds, partyIds, containerIds },
     );
-    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds, copyIn);
+    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds, bulk);
     await insertRejections(trx, file, batch.rejections);
 
     for (const [key, { id, change }] of consignmentChanges) {

@@ -42,21 +42,37 @@ export function contentHash(value: unknown): string {
   return createHash('sha256').update(canonicalText(value)).digest('hex');
 }
 
-const quotedKeys = new Map<string, string>();
+/** The key orders of objects seen lately: records repeat a few shapes, so their sort is done once. */
+interface KeyOrder {
+  keys: string[];
+  /** Indexes into `keys`, sorted by key. */
+  sorted: number[];
+  /** Each key as JSON, in `keys` order. */
+  quoted: string[];
+}
+const keyOrders: KeyOrder[] = [];
+const MAX_KEY_ORDERS = 32;
 
-/** `JSON.stringify` of an object key, remembered: records repeat the same few keys. */
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+function keyOrder(keys: string[]): KeyOrder {
+  next: for (const order of keyOrders) {
+    if (order.keys.length !== keys.length) continue;
+    for (let i = 0; i < keys.length; i++) if (order.keys[i] !== keys[i]) continue next;
+    return order;
   }
-  return quoted;
+  const order: KeyOrder = {
+    keys,
+    sorted: keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0)),
+    quoted: keys.map((k) => JSON.stringify(k)),
+  };
+  if (keyOrders.length >= MAX_KEY_ORDERS) keyOrders.pop();
+  keyOrders.unshift(order);
+  return order;
 }
 
 /**
  * Exactly `canonicalJson` (src/lib/canonical-json.ts; a test holds them equal), written for the
- * hot path of ingest: one string built in place, no intermediate entry arrays.
+ * hot path of ingest: one string built in place, no intermediate entry arrays, and the sorted
+ * key order of each object shape remembered.
  */
 export function canonicalText(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -67,14 +83,15 @@ export function canonicalText(value: unknown): string {
     return `${out}]`;
   }
   const object = value as Record<string, unknown>;
-  const keys = Object.keys(object).sort();
+  const keys = Object.keys(object);
+  if (keys.length === 0) return '{}';
+  const { sorted, quoted } = keyOrder(keys);
   let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const v = object[key];
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i]!;
+    const v = object[keys[k]!];
     if (v === undefined) continue;
-    out += `${first ? '' : ','}${quotedKey(key)}:${canonicalText(v)}`;
-    first = false;
+    out += `${out.length === 1 ? '' : ','}${quoted[k]}:${canonicalText(v)}`;
   }
   return `${out}}`;
 }
