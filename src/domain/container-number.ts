@@ -20,25 +20,39 @@ function letterValue(letter: string): number {
   return value;
 }
 
-const LETTER_VALUES: ReadonlyMap<string, number> = new Map(
-  Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZ', (l) => [l, letterValue(l)] as const),
-);
-
-const BODY = /^[A-Z]{4}[0-9]{6}$/;
+/** Character values by char code: digits their own value, letters as above, -1 for anything else. */
+const VALUES = new Int8Array(128).fill(-1);
+for (let d = 0; d <= 9; d += 1) VALUES[48 + d] = d;
+for (const l of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') VALUES[l.charCodeAt(0)] = letterValue(l);
 
 /**
  * ISO 6346 check digit of the first ten characters (4 letters + 6 digits, upper-case).
  * Returns 0..9 (remainder 10 maps to 0), or null when the body is malformed.
  */
 export function containerCheckDigit(first10: string): number | null {
-  if (!BODY.test(first10)) return null;
+  return first10.length === 10 ? checkDigitOf(first10) : null;
+}
+
+/** The check digit of the first ten characters of `s`, or null when they are not 4 letters and 6 digits. */
+function checkDigitOf(s: string): number | null {
+  if (s.length < 10) return null;
   let sum = 0;
   for (let i = 0; i < 10; i += 1) {
-    const ch = first10.charAt(i);
-    const value = i < 4 ? (LETTER_VALUES.get(ch) ?? 0) : Number(ch);
-    sum += value * 2 ** i;
+    const c = s.charCodeAt(i);
+    if (i < 4 ? c < 65 || c > 90 : c < 48 || c > 57) return null;
+    sum += VALUES[c]! * (1 << i);
   }
   return (sum % 11) % 10;
+}
+
+/** True when `raw` is already 11 upper-case letters and digits (no spelling to normalise). */
+function isCompact(raw: string): boolean {
+  if (raw.length !== 11) return false;
+  for (let i = 0; i < 11; i += 1) {
+    const c = raw.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
 }
 
 export type EquipmentCategory = 'U' | 'J' | 'Z';
@@ -63,7 +77,7 @@ const SHAPE = /^([A-Z]{3})([UJZ])([0-9]{6})([0-9])$/;
  */
 export function parseContainerNumber(raw: string): Result<ContainerNumber> {
   if (typeof raw !== 'string') return fail('invalid_format', 'container number is not a string');
-  const compact = raw.replace(/[\s\-./]/g, '').toUpperCase();
+  const compact = isCompact(raw) ? raw : raw.replace(/[\s\-./]/g, '').toUpperCase();
   const match = SHAPE.exec(compact);
   if (!match) {
     return fail(
@@ -72,7 +86,7 @@ export function parseContainerNumber(raw: string): Result<ContainerNumber> {
     );
   }
   const [, ownerCode = '', category = 'U', serial = '', given = ''] = match;
-  const expected = containerCheckDigit(compact.slice(0, 10));
+  const expected = checkDigitOf(compact);
   if (expected === null) return fail('invalid_format', `container number ${quote(raw)} is malformed`);
   if (Number(given) !== expected) {
     return fail(

@@ -34,24 +34,36 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Parse JSON records from a byte stream; never throws on bad input. */
 export const parseJson: FormatParser = async function* parseJson(input, context) {
   const report: Utf8Report = { warned: false };
+  const items: IngestItem[] = [];
   const splitter = new JsonRecordSplitter();
   for await (const text of decodeUtf8(input, report)) {
     const warning = utf8Warning(report, context.fileName);
     if (warning) yield warning;
-    for (const event of splitter.push(text)) yield* itemsFromSplit(event);
+    for (const event of splitter.push(text)) {
+      itemsFromSplit(event, items);
+      for (let i = 0; i < items.length; i++) yield items[i]!;
+      items.length = 0;
+    }
   }
   const warning = utf8Warning(report, context.fileName);
   if (warning) yield warning;
-  for (const event of splitter.end()) yield* itemsFromSplit(event);
+  for (const event of splitter.end()) {
+    itemsFromSplit(event, items);
+    yield* items;
+    items.length = 0;
+  }
 };
 
-function* itemsFromSplit(event: SplitEvent): Generator<IngestItem> {
+// The functions below append their items to `out` rather than being generators: one
+// generator per record and level cost more than the JSON.parse of a short record.
+
+function itemsFromSplit(event: SplitEvent, out: IngestItem[]): void {
   if (event.kind === 'problem') {
     const position = event.index === undefined ? `line ${event.line}` : `record ${event.index}`;
-    yield {
+    out.push({
       kind: 'rejection',
       rejection: { code: event.code, reason: event.message, position, line: event.line },
-    };
+    });
     return;
   }
   const ref: SourceRef = {
@@ -63,7 +75,7 @@ function* itemsFromSplit(event: SplitEvent): Generator<IngestItem> {
     value = JSON.parse(event.text);
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    yield {
+    out.push({
       kind: 'rejection',
       rejection: {
         ...ref,
@@ -71,7 +83,7 @@ function* itemsFromSplit(event: SplitEvent): Generator<IngestItem> {
         reason: `not valid JSON: ${detail}`,
         excerpt: shorten(event.text, 120),
       },
-    };
+    });
     return;
   }
   // A one-line wrapper object looks like a JSON Lines file of one line.
@@ -79,26 +91,29 @@ function* itemsFromSplit(event: SplitEvent): Generator<IngestItem> {
     let n = 0;
     for (const element of value.records) {
       n += 1;
-      yield* itemsFromValue(element, { position: `line ${event.line}, record ${n}`, line: event.line });
+      itemsFromValue(element, { position: `line ${event.line}, record ${n}`, line: event.line }, out);
     }
     return;
   }
-  yield* itemsFromValue(value, ref);
+  itemsFromValue(value, ref, out);
 }
 
 /** Checks one parsed record against its schema. */
-export function* itemsFromValue(value: unknown, ref: SourceRef): Generator<IngestItem> {
+function itemsFromValue(value: unknown, ref: SourceRef, out: IngestItem[]): void {
   if (!isPlainObject(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
-    yield {
+    out.push({
       kind: 'rejection',
       rejection: { ...ref, code: 'not_an_object', reason: `expected a JSON object, got ${got}` },
-    };
+    });
     return;
   }
-  const { type, ...fields } = value;
+  // `fields` keeps `type`: the schemas drop keys they do not name (an object rest that left it
+  // out took a slow path of its own).
+  const { type } = value;
+  const fields = value;
   if (!isRecordType(type)) {
-    yield {
+    out.push({
       kind: 'rejection',
       rejection: {
         ...ref,
@@ -107,7 +122,7 @@ export function* itemsFromValue(value: unknown, ref: SourceRef): Generator<Inges
         ...(type === undefined ? {} : { value: shorten(String(JSON.stringify(type))) }),
         reason: `"type" must be one of ${Object.keys(schemas).join(', ')}`,
       },
-    };
+    });
     return;
   }
   const recordRef =
@@ -116,45 +131,42 @@ export function* itemsFromValue(value: unknown, ref: SourceRef): Generator<Inges
       : typeof fields.containerNumber === 'string'
         ? fields.containerNumber
         : undefined;
-  const located: SourceRef = recordRef === undefined ? ref : { ...ref, recordRef };
+  const located: SourceRef =
+    recordRef === undefined ? ref : { position: ref.position, line: ref.line, recordRef };
   const schema = schemas[type];
-  const unknown = Object.keys(fields).filter((k) => !Object.hasOwn(schema.shape, k));
+  const unknown = Object.keys(fields).filter((k) => k !== 'type' && !Object.hasOwn(schema.shape, k));
   if (unknown.length > 0) {
-    yield {
+    out.push({
       kind: 'warning',
       warning: {
         ...located,
         code: 'unknown_field',
         message: `ignored field(s) not in the ${type} record: ${unknown.map((k) => shorten(k, 40)).join(', ')}`,
       },
-    };
+    });
   }
-  yield* typedItem(type, fields, located);
+  out.push(typedItem(type, fields, located));
 }
 
-function* typedItem(
-  type: RecordType,
-  fields: Record<string, unknown>,
-  ref: SourceRef,
-): Generator<IngestItem> {
+function typedItem(type: RecordType, fields: Record<string, unknown>, ref: SourceRef): IngestItem {
   switch (type) {
     case 'consignment': {
       const parsed = consignmentRecord.safeParse(fields);
-      if (parsed.success) yield { kind: 'consignment', ref, record: parsed.data };
-      else yield { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
-      return;
+      return parsed.success
+        ? { kind: 'consignment', ref, record: parsed.data }
+        : { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
     }
     case 'container_event': {
       const parsed = containerEventRecord.safeParse(fields);
-      if (parsed.success) yield { kind: 'container_event', ref, record: parsed.data };
-      else yield { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
-      return;
+      return parsed.success
+        ? { kind: 'container_event', ref, record: parsed.data }
+        : { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
     }
     case 'port_call': {
       const parsed = portCallRecord.safeParse(fields);
-      if (parsed.success) yield { kind: 'port_call', ref, record: parsed.data };
-      else yield { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
-      return;
+      return parsed.success
+        ? { kind: 'port_call', ref, record: parsed.data }
+        : { kind: 'rejection', rejection: rejectionFromZod(parsed.error, fields, ref) };
     }
   }
 }

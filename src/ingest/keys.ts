@@ -3,7 +3,7 @@
  * same hash is "unchanged"; with a known key and another hash it is a correction ("updated").
  * Pure functions, so the same record always gets the same key in every format.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { normalizePartyName } from '../domain/index.ts';
 import type { ConsignmentRecord, ContainerEventRecord, PartyRecord, PortCallRecord } from './records.ts';
 
@@ -39,7 +39,7 @@ export function partyKey(p: PartyRecord): string {
 
 /** SHA-256 of a canonical JSON form (keys sorted), so field order never changes the hash. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalText(value)).digest('hex');
+  return hash('sha256', canonicalText(value), 'hex');
 }
 
 /** The key orders of objects seen lately: records repeat a few shapes, so their sort is done once. */
