@@ -342,25 +342,33 @@ export interface ContainerSighting {
   sizeType?: string | undefined;
 }
 
-/** Inserts unknown containers (size-type details derived from the code); returns ids by number. */
+export interface StoredContainers {
+  /** Ids by container number. */
+  ids: Map<string, number>;
+  /** The numbers stored for the first time now. */
+  inserted: Set<string>;
+}
+
+/** Inserts unknown containers (size-type details derived from the code); returns their ids by number. */
 export async function upsertContainers(
   trx: Tx,
   sightings: ContainerSighting[],
   bulk?: Bulk,
-): Promise<Map<string, number>> {
+): Promise<StoredContainers> {
   const byNumber = new Map<string, string | undefined>();
   for (const s of sightings) {
     if (!byNumber.has(s.containerNumber) || s.sizeType) byNumber.set(s.containerNumber, s.sizeType);
   }
-  const ids = new Map<string, number>();
-  for (const slice of chunks([...byNumber], 8000)) await upsertContainerSlice(trx, new Map(slice), ids, bulk);
-  return ids;
+  const stored: StoredContainers = { ids: new Map(), inserted: new Set() };
+  for (const slice of chunks([...byNumber], 8000))
+    await upsertContainerSlice(trx, new Map(slice), stored, bulk);
+  return stored;
 }
 
 async function upsertContainerSlice(
   trx: Tx,
   byNumber: Map<string, string | undefined>,
-  ids: Map<string, number>,
+  { ids, inserted }: StoredContainers,
   bulk: Bulk | undefined,
 ): Promise<void> {
   const rows = [...byNumber].map(([number, sizeType]) => {
@@ -406,8 +414,10 @@ async function upsertContainerSlice(
     fresh,
     containerColumnTypes,
     bulk,
-  ))
+  )) {
     ids.set(number, id);
+    inserted.add(number);
+  }
   if (corrected.length > 0) {
     await sql`update containers c set size_type = x.size_type, length_ft = x.length_ft,
         height_code = x.height_code, reefer = x.reefer, updated_at = now()
@@ -585,9 +595,10 @@ export async function upsertContainerEvents(
   trx: Tx,
   file: FileContext,
   events: Keyed<ContainerEventRecord>[],
-  containerIds: Map<string, number>,
+  containers: StoredContainers,
   bulk?: Bulk,
 ): Promise<EventChanges> {
+  const containerIds = containers.ids;
   const out: EventChanges = { changedIds: [], accepted: 0, updated: 0, unchanged: 0 };
   if (events.length === 0) return out;
   const rows = events.map(({ key, hash, record: e, sourceRef }) => ({
@@ -614,15 +625,23 @@ export async function upsertContainerEvents(
     ingest_file_id: file.ingestFileId,
   }));
   // New events (the bulk of a first ingest) are inserted in bulk; known keys with another content
-  // hash are corrections, written by an upsert that only touches rows whose hash differs.
-  const known = await existingRows<{ event_key: string; content_hash: string }>(
-    trx,
-    'container_events',
-    'event_key',
-    rows.map((r) => r.event_key),
-    't.event_key, t.content_hash',
-    bulk,
-  );
+  // hash are corrections, written by an upsert that only touches rows whose hash differs. An
+  // event of a container stored for the first time in this transaction cannot be known (its key
+  // starts with the container number, and only this code writes events), so only the others
+  // are looked up.
+  const maybeKnown: string[] = [];
+  for (const r of rows) if (!containers.inserted.has(r.container_number)) maybeKnown.push(r.event_key);
+  const known =
+    maybeKnown.length === 0
+      ? []
+      : await existingRows<{ event_key: string; content_hash: string }>(
+          trx,
+          'container_events',
+          'event_key',
+          maybeKnown,
+          't.event_key, t.content_hash',
+          bulk,
+        );
   const knownHash = new Map(known.map((r) => [r.event_key, r.content_hash]));
   const fresh = rows.filter((r) => !knownHash.has(r.event_key));
   const corrections = rows.filter((r) => {

@@ -355,7 +355,7 @@ async function storeBatch(
         [c.shipper, c.consignee, c.notifyParty, c.forwarder].filter((p): p is PartyRecord => p !== undefined),
       ),
     );
-    const containerIds = await upsertContainers(
+    const containers = await upsertContainers(
       trx,
       [...consignments.flatMap((c) => c.record.containers), ...events.map((e) => e.record)],
       bulk,
@@ -368,9 +368,9 @@ async function storeBatch(
         ...c,
         portCallKey: c.record.portCall ? portCallKey(c.record.portCall) : undefined,
       })),
-      { portCallIds, partyIds, containerIds },
+      { portCallIds, partyIds, containerIds: containers.ids },
     );
-    const eventChanges = await upsertContainerEvents(trx, file, events, containerIds, bulk);
+    const eventChanges = await upsertContainerEvents(trx, file, events, containers, bulk);
     await insertRejections(trx, file, batch.rejections);
 
     for (const [key, { id, change }] of consignmentChanges) {
