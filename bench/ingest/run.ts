@@ -57,6 +57,8 @@ async function parseBench() {
   const file = path.join(work, 'baplie-repeated.edi');
   const out = fs.openSync(file, 'w');
   for (let i = 0; i < copies; i++) fs.writeSync(out, one);
+  // Written through to disk before any round, so that no write-back runs during the measurements.
+  fs.fsyncSync(out);
   fs.closeSync(out);
   const mb = fs.statSync(file).size / 1_048_576;
 

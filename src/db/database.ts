@@ -31,7 +31,9 @@ export interface Database {
   execScript(script: string): Promise<void>;
   /**
    * Runs a long bulk job (an ingest) with its own session: a Kysely whose transactions can COPY
-   * rows in. On a server it holds one pooled connection for the whole job.
+   * rows in. On a server it holds one pooled connection for the whole job, and at most
+   * BULK_SESSIONS jobs run at once (others wait), so the API and the release gate always find a
+   * free connection.
    */
   bulk<T>(job: (session: BulkSession) => Promise<T>): Promise<T>;
   /** The embedded engine, when embedded (bulk COPY in benchmarks). */
@@ -52,6 +54,10 @@ export interface BulkSession {
    */
   embedded: boolean;
 }
+
+/** Pooled server connections, and how many of them bulk jobs may hold at once. */
+const POOL_SIZE = 10;
+export const BULK_SESSIONS = 4;
 
 const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
 
@@ -74,7 +80,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 async function openServer(url: string): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: POOL_SIZE,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === OID.int8 || oid === OID.numeric) return toNumber;
@@ -96,13 +102,21 @@ async function openServer(url: string): Promise<Database> {
     );
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const bulkSlots = new Slots(BULK_SESSIONS);
   return {
     db,
     kind: 'server',
     location,
     pool,
     async bulk(job) {
-      const client = await pool.connect();
+      await bulkSlots.take();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        bulkSlots.give();
+        throw e;
+      }
       // Kysely releases its connection after every statement or transaction: this lease keeps
       // the client for the job, and hands it back (or drops it, if Kysely found it broken) after.
       let broken = false;
@@ -132,6 +146,7 @@ async function openServer(url: string): Promise<Database> {
       } finally {
         await held.destroy();
         client.release(broken);
+        bulkSlots.give();
       }
     },
     async execScript(script) {
@@ -208,6 +223,26 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
       unlock();
     },
   };
+}
+
+/** A counting semaphore: `take` waits while all slots are taken; `give` hands a slot on in order. */
+class Slots {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 /**

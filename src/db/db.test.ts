@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
 import { verifyAudit, writeAudit } from './audit.ts';
+import { BULK_SESSIONS } from './database.ts';
 import { migrationStatus } from './migrate.ts';
 import { consumeEvents, emitEvent } from './outbox.ts';
 
@@ -84,5 +85,65 @@ describeEachDatabase('database', (ctx) => {
     expect(await consumeEvents(ctx.database.db, 'test-consumer', ['a'], handle)).toBe(2);
     expect(await consumeEvents(ctx.database.db, 'test-consumer', ['a'], handle)).toBe(0);
     expect(seen).toEqual([1, 3]);
+  });
+
+  it('copies rows in a bulk session inside its transaction, and rolls them back with it', async () => {
+    await sql`create table bulk_probe (id int primary key, name text)`.execute(ctx.database.db);
+    const count = async (db = ctx.database.db) =>
+      (await sql<{ n: number }>`select count(*)::int as n from bulk_probe`.execute(db)).rows[0]!.n;
+    await ctx.database.bulk(async (session) => {
+      await session.db.transaction().execute(async (trx) => {
+        await session.copy('bulk_probe', ['id', 'name'], '1,"a, ""quoted"" name"\n2,\n');
+        expect(await count(trx)).toBe(2);
+      });
+      await expect(
+        session.db.transaction().execute(async (trx) => {
+          await session.copy('bulk_probe', ['id', 'name'], '3,"kept?"\n');
+          expect(await count(trx)).toBe(3);
+          // A key already there: the COPY fails, and the whole transaction with it.
+          await session.copy('bulk_probe', ['id', 'name'], '1,"again"\n');
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      // The session is usable after the failed COPY.
+      expect(await count(session.db)).toBe(2);
+    });
+    const rows = await sql<{
+      id: number;
+      name: string | null;
+    }>`select id, name from bulk_probe order by id`.execute(ctx.database.db);
+    expect(rows.rows).toEqual([
+      { id: 1, name: 'a, "quoted" name' },
+      { id: 2, name: null },
+    ]);
+  });
+
+  it('lets a limited number of bulk jobs hold a server connection, so other queries still run', async () => {
+    const jobs = BULK_SESSIONS + 2;
+    let running = 0;
+    let most = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const done = Promise.all(
+      Array.from({ length: jobs }, () =>
+        ctx.database.bulk(async (session) => {
+          running++;
+          most = Math.max(most, running);
+          await sql`select 1`.execute(session.db);
+          await gate;
+          running--;
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The embedded database has one session and holds nothing per job; a server holds a
+    // connection per running job, and the rest of the pool stays free meanwhile.
+    expect(running).toBe(ctx.database.kind === 'server' ? BULK_SESSIONS : jobs);
+    const plain = await sql<{ n: number }>`select 41 + 1 as n`.execute(ctx.database.db);
+    expect(plain.rows[0]!.n).toBe(42);
+    open();
+    await done;
+    expect(most).toBe(ctx.database.kind === 'server' ? BULK_SESSIONS : jobs);
   });
 });
