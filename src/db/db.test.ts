@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../../test/support/databases.ts';
 import { verifyAudit, writeAudit } from './audit.ts';
 import { BULK_SESSIONS } from './database.ts';
 import { migrationStatus } from './migrate.ts';
-import { consumeEvents, emitEvent } from './outbox.ts';
+import { consumeEvents, emitEvent, emitEvents } from './outbox.ts';
 
 describeEachDatabase('database', (ctx) => {
   it('is fully migrated and reports no modified migration', async () => {
@@ -85,6 +85,22 @@ describeEachDatabase('database', (ctx) => {
     expect(await consumeEvents(ctx.database.db, 'test-consumer', ['a'], handle)).toBe(2);
     expect(await consumeEvents(ctx.database.db, 'test-consumer', ['a'], handle)).toBe(0);
     expect(seen).toEqual([1, 3]);
+  });
+
+  it('records many events in one statement, one per payload and in their order', async () => {
+    const payloads = Array.from({ length: 1200 }, (_, i) => ({
+      n: i,
+      note: i % 7 === 0 ? 'quote " and \\' : 'x',
+    }));
+    await ctx.database.db.transaction().execute((trx) => emitEvents(trx, 'many', payloads));
+    await emitEvents(ctx.database.db, 'many', []);
+    const seen: Record<string, unknown>[] = [];
+    while (
+      (await consumeEvents(ctx.database.db, 'many-consumer', ['many'], async (events) => {
+        for (const e of events) seen.push(e.payload);
+      })) > 0
+    );
+    expect(seen).toEqual(payloads);
   });
 
   it('copies rows in a bulk session inside its transaction, and rolls them back with it', async () => {

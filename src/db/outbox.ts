@@ -3,7 +3,7 @@
  * (the outbox). Consumers read events in id order and record how far they got, so delivery is
  * at least once and a consumer's handler must be idempotent.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 export interface OutboxEvent {
@@ -23,6 +23,21 @@ export async function emitEvent(
     .insertInto('outbox_events')
     .values({ topic, payload: JSON.stringify(payload) })
     .execute();
+}
+
+/**
+ * Records one event per payload, in their order, in one statement (one round trip for a batch of
+ * thousands, where one `emitEvent` each took most of a manifest's ingest time).
+ */
+export async function emitEvents(
+  trx: Transaction<DB> | Kysely<DB>,
+  topic: string,
+  payloads: Record<string, unknown>[],
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await sql`insert into outbox_events (topic, payload)
+    select ${topic}, p.value from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) with ordinality as p
+    order by p.ordinality`.execute(trx);
 }
 
 /**

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { emitEvent, writeAudit } from '../db/index.ts';
+import { emitEvent, emitEvents, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
 import { parseCsv } from './csv.parser.ts';
@@ -373,9 +373,11 @@ async function storeBatch(
     const eventChanges = await upsertContainerEvents(trx, file, events, containers, bulk);
     await insertRejections(trx, file, batch.rejections);
 
+    const storedConsignments: { id: number; key: string; change: Change }[] = [];
     for (const [key, { id, change }] of consignmentChanges) {
-      if (change !== 'unchanged') await emitEvent(trx, 'consignment.stored', { id, key, change });
+      if (change !== 'unchanged') storedConsignments.push({ id, key, change });
     }
+    await emitEvents(trx, 'consignment.stored', storedConsignments);
     if (eventChanges.changedIds.length > 0) {
       await emitEvent(trx, 'container_events.stored', { ids: eventChanges.changedIds });
     }
