@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test/support/databases.ts';
-import { jsonLines, newContainerEvent } from '../../test/support/factories.ts';
+import { jsonLines, newConsignment, newContainerEvent } from '../../test/support/factories.ts';
 import { consumeEvents } from '../db/index.ts';
 import { ingestFile } from './ingest.service.ts';
 
@@ -103,5 +103,68 @@ describeEachDatabase('ingest bulk store', (ctx) => {
       .where('haulier', 'like', 'TWICE%')
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(N);
+  });
+
+  it('stores a manifest of many consignments with their goods and containers in bulk, and replaces them on correction', async () => {
+    const manifest = (description: (i: number) => string) =>
+      Array.from({ length: N }, (_, i) => {
+        const c = newConsignment(20_000 + i);
+        const goods = c.goods[0]!;
+        return {
+          type: 'consignment' as const,
+          ...c,
+          goods: [
+            { ...goods, description: description(i) },
+            // A repeated line number: the first line is kept.
+            { ...goods, lineNumber: 1, description: 'REPEATED LINE' },
+            { ...goods, lineNumber: 2, description: `SECOND "LINE", ${i}`, hsCode: '220890' },
+          ],
+        };
+      });
+    const count = async (table: 'goods_items' | 'consignment_containers') =>
+      Number(
+        (
+          await ctx.database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const first = await ingestFile(ctx.database, writeFile(jsonLines(manifest(() => 'FRESH BANANAS'))), {
+      actor: 'test',
+    });
+    expect(first).toMatchObject({ accepted: N, updated: 0, quarantined: 0 });
+    expect(await count('goods_items')).toBe(2 * N);
+    expect(await count('consignment_containers')).toBe(N);
+    const line = await ctx.database.db
+      .selectFrom('goods_items')
+      .innerJoin('consignments', 'consignments.id', 'goods_items.consignment_id')
+      .select(['goods_items.description', 'goods_items.container_numbers'])
+      .where('consignments.transport_document_number', '=', 'MEDU00020007')
+      .orderBy('goods_items.line_number')
+      .execute();
+    expect(line.map((g) => g.description)).toEqual(['FRESH BANANAS', 'SECOND "LINE", 7']);
+    expect(line[0]!.container_numbers).toHaveLength(1);
+
+    // Every fourth consignment corrected: its goods are replaced, the others stay as they were.
+    const corrected = await ingestFile(
+      ctx.database,
+      writeFile(jsonLines(manifest((i) => (i % 4 === 0 ? 'PINEAPPLES' : 'FRESH BANANAS')))),
+      { actor: 'test' },
+    );
+    expect(corrected).toMatchObject({ accepted: 0, updated: N / 4, unchanged: N - N / 4 });
+    expect(await count('goods_items')).toBe(2 * N);
+    expect(await count('consignment_containers')).toBe(N);
+    const descriptions = await ctx.database.db
+      .selectFrom('goods_items')
+      .select((eb) => ['description', eb.fn.countAll<number>().as('n')])
+      .where('line_number', '=', 1)
+      .groupBy('description')
+      .orderBy('description')
+      .execute();
+    expect(descriptions.map((d) => [d.description, Number(d.n)])).toEqual([
+      ['FRESH BANANAS', N - N / 4],
+      ['PINEAPPLES', N / 4],
+    ]);
   });
 });

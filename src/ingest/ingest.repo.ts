@@ -5,7 +5,7 @@
  * are looked up first: new ones are inserted in bulk (COPY, with ids drawn first), and only
  * known keys with another content hash go through the upsert.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { BulkSession } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { normalizePartyName, parseSizeType } from '../domain/index.ts';
@@ -228,6 +228,30 @@ const containerColumnTypes = {
   reefer: 'boolean',
 } as const;
 
+const consignmentColumnTypes = {
+  consignment_key: 'text',
+  transport_document_number: 'text',
+  port_call_id: 'bigint',
+  port_locode: 'text',
+  shipper_id: 'bigint',
+  consignee_id: 'bigint',
+  notify_party_id: 'bigint',
+  forwarder_id: 'bigint',
+  consignee_to_order: 'boolean',
+  origin_country: 'text',
+  place_of_receipt: 'text',
+  place_of_loading: 'text',
+  place_of_discharge: 'text',
+  place_of_delivery: 'text',
+  transshipment_ports: 'text[]',
+  total_packages: 'integer',
+  gross_mass_kg: 'numeric',
+  declared_at: 'timestamptz',
+  content_hash: 'text',
+  source_ref: 'text',
+  ingest_file_id: 'bigint',
+} as const;
+
 /** PostgreSQL takes at most 65,535 parameters per statement: long row lists go in slices. */
 function chunks<T>(rows: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -438,37 +462,46 @@ export async function upsertConsignments(
   file: FileContext,
   items: (Keyed<ConsignmentRecord> & { portCallKey?: string | undefined })[],
   links: ConsignmentLinks,
+  bulk?: Bulk,
 ): Promise<Map<string, { id: number; change: Change }>> {
   const out = new Map<string, { id: number; change: Change }>();
   if (items.length === 0) return out;
   const party = (p: PartyRecord | undefined) => (p ? (links.partyIds.get(partyKey(p)) ?? null) : null);
+  // The rows come from one source (a staged table on the embedded database, one JSON parameter on
+  // a server): a VALUES list of 2,000 consignments is 42,000 parameters, which PGlite passes slowly.
+  const source = await rowSource(
+    trx,
+    'consignments',
+    items.map(({ key, hash, record: c, sourceRef, portCallKey }) => ({
+      consignment_key: key,
+      transport_document_number: c.transportDocumentNumber,
+      port_call_id: portCallKey ? (links.portCallIds.get(portCallKey) ?? null) : null,
+      port_locode: c.portLocode ?? c.portCall?.portLocode ?? null,
+      shipper_id: party(c.shipper),
+      consignee_id: party(c.consignee),
+      notify_party_id: party(c.notifyParty),
+      forwarder_id: party(c.forwarder),
+      consignee_to_order: c.consigneeToOrder,
+      origin_country: c.originCountry ?? null,
+      place_of_receipt: c.placeOfReceipt ?? null,
+      place_of_loading: c.placeOfLoading ?? null,
+      place_of_discharge: c.placeOfDischarge ?? null,
+      place_of_delivery: c.placeOfDelivery ?? null,
+      transshipment_ports: c.transshipmentPorts,
+      total_packages: c.totalPackages ?? null,
+      gross_mass_kg: c.grossMassKg ?? null,
+      declared_at: ts(c.declaredAt),
+      content_hash: hash,
+      source_ref: sourceRef,
+      ingest_file_id: file.ingestFileId,
+    })),
+    consignmentColumnTypes,
+    bulk,
+  );
   const changed = await trx
     .insertInto('consignments')
-    .values(
-      items.map(({ key, hash, record: c, sourceRef, portCallKey }) => ({
-        consignment_key: key,
-        transport_document_number: c.transportDocumentNumber,
-        port_call_id: portCallKey ? (links.portCallIds.get(portCallKey) ?? null) : null,
-        port_locode: c.portLocode ?? c.portCall?.portLocode ?? null,
-        shipper_id: party(c.shipper),
-        consignee_id: party(c.consignee),
-        notify_party_id: party(c.notifyParty),
-        forwarder_id: party(c.forwarder),
-        consignee_to_order: c.consigneeToOrder,
-        origin_country: c.originCountry ?? null,
-        place_of_receipt: c.placeOfReceipt ?? null,
-        place_of_loading: c.placeOfLoading ?? null,
-        place_of_discharge: c.placeOfDischarge ?? null,
-        place_of_delivery: c.placeOfDelivery ?? null,
-        transshipment_ports: c.transshipmentPorts,
-        total_packages: c.totalPackages ?? null,
-        gross_mass_kg: c.grossMassKg ?? null,
-        declared_at: ts(c.declaredAt),
-        content_hash: hash,
-        source_ref: sourceRef,
-        ingest_file_id: file.ingestFileId,
-      })),
-    )
+    .columns(Object.keys(consignmentColumnTypes) as (keyof typeof consignmentColumnTypes)[])
+    .expression(source)
     .onConflict((oc) =>
       oc
         .column('consignment_key')
@@ -521,13 +554,7 @@ export async function upsertConsignments(
       container_numbers: g.containerNumbers,
     })),
   );
-  for (const rows of chunks(goods, 4000)) {
-    await trx
-      .insertInto('goods_items')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['consignment_id', 'line_number']).doNothing())
-      .execute();
-  }
+  await insertRows(trx, 'goods_items', goodsWithoutRepeats(goods), bulk);
   const containerLinks = new Map<
     string,
     {
@@ -552,9 +579,7 @@ export async function upsertConsignments(
       });
     }
   }
-  for (const rows of chunks([...containerLinks.values()], 8000)) {
-    await trx.insertInto('consignment_containers').values(rows).execute();
-  }
+  await insertRows(trx, 'consignment_containers', [...containerLinks.values()], bulk);
   // Their manifest is new or corrected: the release gate holds them until risk targeting has
   // assessed it (migration 0008). Only consignments with a port are ever assessed.
   const due = new Set<number>();
@@ -580,6 +605,42 @@ export async function upsertConsignments(
     for (const r of rows) out.set(r.consignment_key, { id: r.id, change: 'unchanged' });
   }
   return out;
+}
+
+type GoodsRow = Insertable<DB['goods_items']> & { consignment_id: number; line_number: number };
+
+/** A goods line number repeated within a consignment keeps its first line, as ON CONFLICT DO NOTHING would. */
+function goodsWithoutRepeats(goods: GoodsRow[]): GoodsRow[] {
+  const seen = new Set<string>();
+  return goods.filter((g) => {
+    const key = `${g.consignment_id}|${g.line_number}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Inserts rows that cannot conflict (their consignment is new, or its old rows were deleted in
+ * this transaction): by COPY when there are many and a bulk session, else in slices of VALUES.
+ */
+async function insertRows<T extends 'goods_items' | 'consignment_containers'>(
+  trx: Tx,
+  table: T,
+  rows: Insertable<DB[T]>[],
+  bulk: Bulk | undefined,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (bulk && rows.length >= COPY_THRESHOLD) {
+    const columns = Object.keys(rows[0]!);
+    await bulk.copy(table, columns, csvText(rows as Record<string, unknown>[], columns));
+    return;
+  }
+  for (const slice of chunks(rows, 4000))
+    await trx
+      .insertInto(table)
+      .values(slice as never)
+      .execute();
 }
 
 export interface EventChanges {

@@ -369,6 +369,7 @@ async function storeBatch(
         portCallKey: c.record.portCall ? portCallKey(c.record.portCall) : undefined,
       })),
       { portCallIds, partyIds, containerIds: containers.ids },
+      bulk,
     );
     const eventChanges = await upsertContainerEvents(trx, file, events, containers, bulk);
     await insertRejections(trx, file, batch.rejections);
