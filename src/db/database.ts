@@ -46,7 +46,10 @@ export interface Database {
 /** See Database.bulk. */
 export interface BulkSession {
   db: Kysely<DB>;
-  /** COPY of CSV text (`format csv`) into `table (columns)`, inside the open transaction of `db`. */
+  /**
+   * COPY of CSV text (`format csv`) into `table (columns)`, inside the open transaction of `db`.
+   * The names go into the statement as they are: they come from the code, never from input.
+   */
   copy(table: string, columns: readonly string[], csv: string): Promise<void>;
   /**
    * The embedded database: one session in all, so while a transaction of `db` is open no one else

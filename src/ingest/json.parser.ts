@@ -41,7 +41,7 @@ export const parseJson: FormatParser = async function* parseJson(input, context)
     if (warning) yield warning;
     for (const event of splitter.push(text)) {
       itemsFromSplit(event, items);
-      for (let i = 0; i < items.length; i++) yield items[i]!;
+      yield* items;
       items.length = 0;
     }
   }
