@@ -105,19 +105,19 @@ async function openServer(url: string): Promise<Database> {
     );
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  const bulkSlots = new Slots(BULK_SESSIONS);
+  const bulkSlots = new SessionQueue(BULK_SESSIONS);
   return {
     db,
     kind: 'server',
     location,
     pool,
     async bulk(job) {
-      await bulkSlots.take();
+      await bulkSlots.acquire(false);
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
       } catch (e) {
-        bulkSlots.give();
+        bulkSlots.release();
         throw e;
       }
       // Kysely releases its connection after every statement or transaction: this lease keeps
@@ -149,7 +149,7 @@ async function openServer(url: string): Promise<Database> {
       } finally {
         await held.destroy();
         client.release(broken);
-        bulkSlots.give();
+        bulkSlots.release();
       }
     },
     async execScript(script) {
@@ -226,26 +226,6 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
       unlock();
     },
   };
-}
-
-/** A counting semaphore: `take` waits while all slots are taken; `give` hands a slot on in order. */
-class Slots {
-  private readonly waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
 }
 
 /**

@@ -46,19 +46,21 @@ class PgliteConnection implements DatabaseConnection {
 }
 
 /**
- * The one session's turn-taking, shared by every dialect over the same engine. A holder keeps it
- * from acquire to release (a transaction from BEGIN to COMMIT). Waiters are served in order, but
- * urgent ones (the release gate's short statements) before the others: they never enter a
+ * Turn-taking for `sessions` sessions (by default the one session of the embedded engine, shared
+ * by every dialect over it; on a server, the connections bulk jobs may hold). A holder keeps its
+ * turn from acquire to release (a transaction from BEGIN to COMMIT). Waiters are served in order,
+ * but urgent ones (the release gate's short statements) before the others: they never enter a
  * running transaction, they only overtake work that has not started.
  */
 export class SessionQueue {
-  private busy = false;
   private readonly urgent: (() => void)[] = [];
   private readonly normal: (() => void)[] = [];
 
+  constructor(private free = 1) {}
+
   acquire(urgent: boolean): Promise<void> {
-    if (!this.busy) {
-      this.busy = true;
+    if (this.free > 0) {
+      this.free--;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => (urgent ? this.urgent : this.normal).push(resolve));
@@ -67,10 +69,10 @@ export class SessionQueue {
   release(): void {
     const next = this.urgent.shift() ?? this.normal.shift();
     if (next) next();
-    else this.busy = false;
+    else this.free++;
   }
 
-  /** Resolves once nothing holds or waits for the session. */
+  /** Resolves once nothing holds or waits for a one-session queue. */
   async idle(): Promise<void> {
     await this.acquire(false);
     this.release();
