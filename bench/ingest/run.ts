@@ -215,12 +215,12 @@ async function storeRound(database: Database, kind: 'embedded' | 'server', offse
         ].join(','),
       )
       .join('\n');
-  /** COPY of a CSV file: from a blob on the embedded database, read by the server from the file. */
+  /** COPY of a CSV file: the ingest's own COPY on the embedded database, read by the server from the file. */
   const copyInto = async (table: string, columns: string, file: string) => {
-    const statement = `copy ${table} (${columns}) from ${kind === 'embedded' ? "'/dev/blob'" : `'${file}'`} with (format csv)`;
-    if (kind === 'embedded')
-      await database.pglite!.query(statement, [], { blob: new Blob([fs.readFileSync(file)]) });
-    else await sql.raw(statement).execute(database.db);
+    if (kind === 'embedded') {
+      const text = fs.readFileSync(file);
+      await database.bulk((session) => session.copy(table, columns.split(','), text));
+    } else await sql.raw(`copy ${table} (${columns}) from '${file}' with (format csv)`).execute(database.db);
   };
   /** Writes a CSV file the server can read too. */
   const writeCsv = (file: string, text: string) => {

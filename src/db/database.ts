@@ -50,7 +50,7 @@ export interface BulkSession {
    * COPY of CSV text (`format csv`) into `table (columns)`, inside the open transaction of `db`.
    * The names go into the statement as they are: they come from the code, never from input.
    */
-  copy(table: string, columns: readonly string[], csv: string): Promise<void>;
+  copy(table: string, columns: readonly string[], csv: string | Uint8Array): Promise<void>;
   /**
    * The embedded database: one session in all, so while a transaction of `db` is open no one else
    * draws from a sequence; and large query parameters are slow there, so big row sets go by COPY.
