@@ -167,7 +167,7 @@ export async function settleHold(trx: Trx, holdId: number, actor: string): Promi
     .where('id', '=', holdId)
     .forUpdate()
     .executeTakeFirst();
-  if (!hold || hold.status !== 'active') return 'not_active';
+  if (hold?.status !== 'active') return 'not_active';
   if (!(await inspectionsComplete(trx, holdId, hold.required))) return 'still_held';
   await trx
     .updateTable('holds')
