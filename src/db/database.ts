@@ -58,6 +58,11 @@ export interface BulkSession {
   embedded: boolean;
 }
 
+/** The COPY of CSV rows into `table (columns)` from `source`, the same on both databases. */
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `copy ${table} (${columns.join(', ')}) from ${source} with (format csv)`;
+}
+
 /** Pooled server connections, and how many of them bulk jobs may hold at once. */
 const POOL_SIZE = 10;
 export const BULK_SESSIONS = 4;
@@ -138,9 +143,7 @@ async function openServer(url: string): Promise<Database> {
           embedded: false,
           copy: (table, columns, csv) =>
             new Promise<void>((resolve, reject) => {
-              const stream = client.query(
-                copyFrom(`copy ${table} (${columns.join(', ')}) from stdin with (format csv)`),
-              );
+              const stream = client.query(copyFrom(copyStatement(table, columns, 'stdin')));
               stream.on('finish', resolve);
               stream.on('error', reject);
               stream.end(csv);
@@ -209,7 +212,7 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
         db,
         embedded: true,
         async copy(table, columns, csv) {
-          await engine.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], {
+          await engine.query(copyStatement(table, columns, "'/dev/blob'"), [], {
             blob: new Blob([csv]),
           });
         },

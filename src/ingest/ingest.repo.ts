@@ -152,15 +152,17 @@ async function drawIds(
   n: number,
   bulk: Bulk,
 ): Promise<number[]> {
+  // The sequence named once, as a regclass (the bigserial's own name): on a server
+  // `nextval(pg_get_serial_sequence(...))` per row looked it up again for every row, three times
+  // the cost of the draw itself.
+  const sequence = `${table}_id_seq`;
   if (bulk.embedded) {
-    const drawn = await sql<{ last: number }>`select setval(pg_get_serial_sequence(${table}, 'id'),
-        nextval(pg_get_serial_sequence(${table}, 'id')) + ${n - 1}) as last`.execute(trx);
+    const drawn = await sql<{ last: number }>`select setval(${sequence}::regclass,
+        nextval(${sequence}::regclass) + ${n - 1}) as last`.execute(trx);
     const first = Number(drawn.rows[0]!.last) - n + 1;
     return Array.from({ length: n }, (_, i) => first + i);
   }
-  // The sequence named once as a regclass parameter: `nextval(pg_get_serial_sequence(...))`
-  // looked it up again for every row, three times the cost of the draw itself.
-  const drawn = await sql<{ id: number }>`select nextval(${`${table}_id_seq`}::regclass) as id
+  const drawn = await sql<{ id: number }>`select nextval(${sequence}::regclass) as id
     from generate_series(1, ${n}::int)`.execute(trx);
   return drawn.rows.map((r) => Number(r.id));
 }
