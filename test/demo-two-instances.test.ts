@@ -2,7 +2,8 @@
  * The quick start's `tandem demo`, as a user runs it, on tiny settings in a temporary folder: two
  * instances (two child processes) answer over HTTP, are each other's partners, the alert seeded
  * at Belgian customs reaches Dutch customs and matches Dutch traffic, the container is held
- * because of it, and SIGTERM (what Ctrl-C does) stops all three processes cleanly.
+ * because of it, each instance's log goes to its data folder and not onto the terminal, and
+ * SIGTERM (what Ctrl-C does) stops all three processes cleanly.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +28,7 @@ describe('tandem demo (two federated instances)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-demo-'));
   let demo: ChildProcess;
   let stdout = '';
+  let stderr = '';
   let exit: Promise<number | null>;
   let urls: { be: string; nl: string };
   let password: string;
@@ -57,7 +59,8 @@ describe('tandem demo (two federated instances)', () => {
           DATABASE_URL: '',
           TANDEM_DATA_DIR: dataDir,
           TANDEM_PORT: '0',
-          TANDEM_LOG_LEVEL: 'error',
+          // The demo's default level: the partner hit below is logged as a warning.
+          TANDEM_LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -65,7 +68,9 @@ describe('tandem demo (two federated instances)', () => {
     demo.stdout?.on('data', (b: Buffer) => {
       stdout += b.toString();
     });
-    demo.stderr?.resume();
+    demo.stderr?.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     exit = new Promise((resolve) => demo.once('exit', (code) => resolve(code)));
     await waitFor(
       'the demo to print its instructions',
@@ -147,6 +152,17 @@ describe('tandem demo (two federated instances)', () => {
       },
       120_000,
     );
+    // The hit is in NL's log file, in JSON; the terminal got no log lines, only the readable ones.
+    const log = fs.readFileSync(path.join(dataDir, 'nl-customs', 'tandem.log'), 'utf8');
+    const logged = log
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('partner intelligence hit') }),
+    );
+    expect(stderr).not.toContain('"level"');
+    expect(stdout).not.toContain('"level"');
     // The BE instance has no such hit: the alert is its own.
     const beHits = await get(`${urls.be}/v1/intel/hits`, await login(urls.be, 'analyst'));
     expect(beHits).toEqual([]);

@@ -19,7 +19,7 @@ import { type DemoChildMessage, startTwoInstanceDemo } from '../demo/two-instanc
 import { isTandemError } from '../errors.ts';
 import { startFederationWorker } from '../federation/index.ts';
 import { ReleaseGate, ScannerService, startBarrierWatch } from '../inspection/index.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createFileLogger, createLogger, type Logger } from '../logger.ts';
 import { DEFAULT_PROFILES, RiskProfileService, startRiskWorker, WorklistService } from '../risk/index.ts';
 import { progress, progressDone, reportCommandError } from './context.ts';
 
@@ -100,6 +100,8 @@ interface DemoNumbers {
   seed: number;
 }
 
+const days = (n: number) => (n === 1 ? '1 day' : `${n} days`);
+
 function parseDemoNumbers(opts: DemoOptions): DemoNumbers {
   const n = (name: string, raw: string, ok: (x: number) => boolean, expected: string) => {
     const x = Number(raw);
@@ -136,7 +138,13 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
     if (!child) process.stdout.write(text);
   };
   const ports = opts.ports.split(',').map((p) => p.trim().toUpperCase());
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  // The terminal shows people progress; the logs go to a file in the data folder (errors show too).
+  const logFile = path.join(config.dataDir, 'tandem.log');
+  const logger = createFileLogger(
+    config.logLevel === 'info' ? 'warn' : config.logLevel,
+    logFile,
+    child ? config.agency.code : 'tandem',
+  );
   say(`Opening the embedded database in ${config.dataDir} (the first start takes a few seconds)...\n`);
   const database = await openMigrated(config);
   const credentials = await ensureDemoUsers(database, config, logger);
@@ -154,7 +162,8 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
   say(
     `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
       `Demo accounts (password in ${credentials.file}): ${credentials.usernames.join(', ')}; password: ${credentials.password}\n` +
-      `Loading ${numbers.historyDays} days of simulated traffic for ${ports.join(' and ')} through the ingest...\n`,
+      `Logs: ${logFile}\n` +
+      `Loading ${days(numbers.historyDays)} of simulated traffic for ${ports.join(' and ')} through the ingest...\n`,
   );
   const started = startDemoFeed(database, {
     dataDir: config.dataDir,
@@ -213,7 +222,8 @@ async function runTwoInstanceDemo(config: Config, numbers: DemoNumbers): Promise
     `Belgian customs (BE-CUSTOMS, BEANR): ${demo.be.url}  (API docs: ${demo.be.url}/docs)`,
     `Dutch customs   (NL-CUSTOMS, NLRTM): ${demo.nl.url}  (API docs: ${demo.nl.url}/docs)`,
     `Demo accounts on both: admin, officer, analyst, inspector; password: ${demo.be.password} (in each data folder's demo-credentials.txt)`,
-    `Each loads ${numbers.historyDays} days of its own port's simulated traffic, then one live port-day every ${numbers.liveInterval} s. Ctrl-C stops both.`,
+    `Logs: ${path.join(demo.be.dataDir, 'tandem.log')} and ${path.join(demo.nl.dataDir, 'tandem.log')} (errors also show here)`,
+    `Each loads ${days(numbers.historyDays)} of its own port's simulated traffic, then one live port-day every ${numbers.liveInterval} s. Ctrl-C stops both.`,
   ];
   const alert = demo.alert;
   if (alert) {

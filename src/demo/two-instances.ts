@@ -238,7 +238,8 @@ function spawnInstance(
         TANDEM_LOG_LEVEL: options.logLevel,
       },
       execArgv: [],
-      // The child's own messages and logs reach the terminal; what the parent needs comes over IPC.
+      // The child's errors reach the terminal (its logs go to tandem.log in its data folder); what
+      // the parent needs comes over IPC.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
