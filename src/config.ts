@@ -16,16 +16,35 @@ const schema = z.object({
   TANDEM_HOST: z.string().min(1).default('127.0.0.1'),
   TANDEM_PORT: port.default(8080),
   TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TANDEM_AGENCY_CODE: z.string().regex(/^[A-Z0-9-]{2,16}$/, 'must be 2-16 upper-case letters, digits or -').default('BE-CUSTOMS'),
+  TANDEM_AGENCY_CODE: z
+    .string()
+    .regex(/^[A-Z0-9-]{2,16}$/, 'must be 2-16 upper-case letters, digits or -')
+    .default('BE-CUSTOMS'),
   TANDEM_AGENCY_NAME: z.string().min(1).default('Belgian Customs (Antwerp-Bruges)'),
   TANDEM_PORTS: z
     .string()
-    .regex(/^[A-Z]{2}[A-Z2-9]{3}(,[A-Z]{2}[A-Z2-9]{3})*$/, 'must be a comma-separated list of UN/LOCODEs, e.g. BEANR,NLRTM')
+    .regex(
+      /^[A-Z]{2}[A-Z2-9]{3}(,[A-Z]{2}[A-Z2-9]{3})*$/,
+      'must be a comma-separated list of UN/LOCODEs, e.g. BEANR,NLRTM',
+    )
     .default('BEANR'),
-  TANDEM_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
-  TANDEM_INGEST_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  TANDEM_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  TANDEM_INGEST_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   TANDEM_INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2000),
-  TANDEM_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  TANDEM_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(50 * 1024 * 1024),
+  TANDEM_PROGRESS_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 });
 
 export interface Config {
@@ -42,6 +61,8 @@ export interface Config {
   ingestBatchSize: number;
   /** Largest evidence file (scan image, UFF file, document, photo) accepted in one upload. */
   attachmentMaxBytes: number;
+  /** How often a long command writes a progress line when stderr is not a terminal (a log file, CI). */
+  progressSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -70,5 +91,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestMaxBytes: e.TANDEM_INGEST_MAX_BYTES,
     ingestBatchSize: e.TANDEM_INGEST_BATCH_SIZE,
     attachmentMaxBytes: e.TANDEM_ATTACHMENT_MAX_BYTES,
+    progressSeconds: e.TANDEM_PROGRESS_SECONDS,
   };
 }

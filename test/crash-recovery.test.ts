@@ -51,8 +51,15 @@ function runIngest(
 ): Promise<{ code: number | null; signal: string | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repo, 'bin/tandem.js'), 'ingest', input, '--json'], {
-      // Small batches make the ingest long enough to be killed in the middle, whatever the machine.
-      env: { ...process.env, ...target.env, TANDEM_LOG_LEVEL: 'silent', TANDEM_INGEST_BATCH_SIZE: '50' },
+      // Small batches make the ingest long enough to be killed in the middle, whatever the machine,
+      // and a progress line after every stored batch says when the first one is committed.
+      env: {
+        ...process.env,
+        ...target.env,
+        TANDEM_LOG_LEVEL: 'silent',
+        TANDEM_INGEST_BATCH_SIZE: '50',
+        TANDEM_PROGRESS_SECONDS: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -62,8 +69,9 @@ function runIngest(
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d;
-      const m = /(\d+) accepted/.exec(String(d));
-      if (killAfterAccepted !== undefined && m && Number(m[1]) >= killAfterAccepted) child.kill('SIGKILL');
+      const accepted = [...String(d).matchAll(/(\d+) accepted/g)].map((m) => Number(m[1]));
+      if (killAfterAccepted !== undefined && Math.max(0, ...accepted) >= killAfterAccepted && !child.killed)
+        child.kill('SIGKILL');
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {

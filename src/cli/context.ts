@@ -45,16 +45,25 @@ export function reportCommandError(e: unknown): void {
 }
 
 /** Writes a progress line that overwrites itself on a terminal (stderr, so --json stays clean). */
-let lastPlainProgress = 0;
+let lastProgress = 0;
+let plainEveryMs: number | undefined;
 
 export function progress(line: string): void {
   if (process.stderr.isTTY) {
     process.stderr.write(`\r\x1b[2K${line}`);
     return;
   }
-  // In a log file one line every two seconds is enough.
-  if (Date.now() - lastPlainProgress < 2000) return;
-  lastPlainProgress = Date.now();
+  const now = Date.now();
+  // In a log file one line every two seconds is enough (TANDEM_PROGRESS_SECONDS).
+  if (plainEveryMs === undefined) {
+    try {
+      plainEveryMs = loadConfig().progressSeconds * 1000;
+    } catch {
+      plainEveryMs = 2000; // the command reports the configuration problem itself
+    }
+  }
+  if (lastProgress !== 0 && now - lastProgress < plainEveryMs) return;
+  lastProgress = now;
   process.stderr.write(`${line}\n`);
 }
 

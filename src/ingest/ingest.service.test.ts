@@ -68,6 +68,23 @@ describeEachDatabase('ingest service', (ctx) => {
     expect(events[0]).toMatchObject({ event_type: 'discharged', place_locode: 'BEANR' });
   });
 
+  it('reports progress after every stored batch, not only when it reads', async () => {
+    const events = Array.from({ length: 250 }, (_, i) => ({
+      type: 'container_event',
+      ...newContainerEvent(7000 + i),
+    }));
+    const file = writeFile(jsonLines(events));
+    const seen: number[] = [];
+    await ingestFile(ctx.database, file, {
+      actor: 'test',
+      batchSize: 50,
+      onProgress: (p) => seen.push(p.counts.accepted),
+    });
+    // The whole file is one read; the five batches of 50 are each reported once stored.
+    for (const n of [50, 100, 150, 200, 250]) expect(seen).toContain(n);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
   it('changes nothing when the same file is ingested twice', async () => {
     const text = jsonLines([
       { type: 'consignment', ...newConsignment(10) },

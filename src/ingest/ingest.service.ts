@@ -113,7 +113,9 @@ export async function ingestFile(
   let batch = new Batch();
   const batchSize = options.batchSize ?? 2000;
   let bytesRead = 0;
-  let lastProgress = 0;
+  // Progress after every chunk read and every batch stored (the command decides how often to show it).
+  const report = () =>
+    options.onProgress?.({ file: fileName, bytesRead, bytesTotal: stat.size, counts: { ...counts } });
 
   const warn = (w: IngestWarning) => {
     counts.warnings++;
@@ -122,10 +124,7 @@ export async function ingestFile(
 
   const input = countingStream(fs.createReadStream(path, { highWaterMark: 1 << 20 }), (n) => {
     bytesRead += n;
-    if (options.onProgress && Date.now() - lastProgress > 250) {
-      lastProgress = Date.now();
-      options.onProgress({ file: fileName, bytesRead, bytesTotal: stat.size, counts: { ...counts } });
-    }
+    report();
   });
 
   try {
@@ -145,6 +144,7 @@ export async function ingestFile(
           counts.accepted += outcome.accepted;
           counts.updated += outcome.updated;
           counts.unchanged += outcome.unchanged;
+          report();
         });
         stored.catch(() => {}); // handled where it is awaited
         inFlight = stored;
