@@ -70,7 +70,7 @@ describeEachDatabase('ingest service', (ctx) => {
 
   it('reports progress after every stored batch, not only when it reads', async () => {
     const events = Array.from({ length: 250 }, (_, i) => ({
-      type: 'container_event',
+      type: 'container_event' as const,
       ...newContainerEvent(7000 + i),
     }));
     const file = writeFile(jsonLines(events));
