@@ -34,28 +34,29 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Parse JSON records from a byte stream; never throws on bad input. */
 export const parseJson: FormatParser = async function* parseJson(input, context) {
   const report: Utf8Report = { warned: false };
-  const items: IngestItem[] = [];
   const splitter = new JsonRecordSplitter();
   for await (const text of decodeUtf8(input, report)) {
     const warning = utf8Warning(report, context.fileName);
     if (warning) yield warning;
-    for (const event of splitter.push(text)) {
-      itemsFromSplit(event, items);
-      yield* items;
-      items.length = 0;
-    }
+    yield* itemsOf(splitter.push(text));
   }
   const warning = utf8Warning(report, context.fileName);
   if (warning) yield warning;
-  for (const event of splitter.end()) {
-    itemsFromSplit(event, items);
-    yield* items;
-    items.length = 0;
-  }
+  yield* itemsOf(splitter.end());
 };
 
 // The functions below append their items to `out` rather than being generators: one
 // generator per record and level cost more than the JSON.parse of a short record.
+
+/** The items of a run of split events (one generator per run, not per record). */
+function* itemsOf(events: Iterable<SplitEvent>): Generator<IngestItem> {
+  const items: IngestItem[] = [];
+  for (const event of events) {
+    itemsFromSplit(event, items);
+    yield* items;
+    items.length = 0;
+  }
+}
 
 function itemsFromSplit(event: SplitEvent, out: IngestItem[]): void {
   if (event.kind === 'problem') {
@@ -108,10 +109,9 @@ function itemsFromValue(value: unknown, ref: SourceRef, out: IngestItem[]): void
     });
     return;
   }
-  // `fields` keeps `type`: the schemas drop keys they do not name (an object rest that left it
-  // out took a slow path of its own).
+  // The schemas drop keys they do not name, so `value` goes to them whole (an object rest that
+  // left `type` out took a slow path of its own).
   const { type } = value;
-  const fields = value;
   if (!isRecordType(type)) {
     out.push({
       kind: 'rejection',
@@ -126,15 +126,15 @@ function itemsFromValue(value: unknown, ref: SourceRef, out: IngestItem[]): void
     return;
   }
   const recordRef =
-    typeof fields.transportDocumentNumber === 'string'
-      ? fields.transportDocumentNumber
-      : typeof fields.containerNumber === 'string'
-        ? fields.containerNumber
+    typeof value.transportDocumentNumber === 'string'
+      ? value.transportDocumentNumber
+      : typeof value.containerNumber === 'string'
+        ? value.containerNumber
         : undefined;
   const located: SourceRef =
     recordRef === undefined ? ref : { position: ref.position, line: ref.line, recordRef };
   const schema = schemas[type];
-  const unknown = Object.keys(fields).filter((k) => k !== 'type' && !Object.hasOwn(schema.shape, k));
+  const unknown = Object.keys(value).filter((k) => k !== 'type' && !Object.hasOwn(schema.shape, k));
   if (unknown.length > 0) {
     out.push({
       kind: 'warning',
@@ -145,7 +145,7 @@ function itemsFromValue(value: unknown, ref: SourceRef, out: IngestItem[]): void
       },
     });
   }
-  out.push(typedItem(type, fields, located));
+  out.push(typedItem(type, value, located));
 }
 
 function typedItem(type: RecordType, fields: Record<string, unknown>, ref: SourceRef): IngestItem {
