@@ -5,7 +5,26 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+/**
+ * A number from `min` to `max` (a whole one unless `fractions`), with one message for every way
+ * to miss, e.g. "must be a whole number of records from 1 to 20000".
+ */
+function numberIn(
+  what: string,
+  min: number,
+  max: number,
+  options: { fractions?: boolean; maxText?: string } = {},
+) {
+  const message = `must be ${what} from ${min} to ${options.maxText ?? max}`;
+  const n = z.coerce.number(message).min(min, message).max(max, message);
+  return options.fractions ? n : n.int(message);
+}
+
+const GIB = 1024 * 1024 * 1024;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const bytes = numberIn('a whole number of bytes', 1, 64 * GIB, { maxText: `${64 * GIB} (64 GiB)` });
+/** Never echoed in a message: a database URL can hold a password. */
+const SECRET = new Set(['DATABASE_URL']);
 
 const schema = z.object({
   DATABASE_URL: z
@@ -14,8 +33,8 @@ const schema = z.object({
     .optional(),
   TANDEM_DATA_DIR: z.string().min(1).default('./data'),
   TANDEM_HOST: z.string().min(1).default('127.0.0.1'),
-  TANDEM_PORT: port.default(8080),
-  TANDEM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANDEM_PORT: numberIn('a port number', 0, 65535).default(8080),
+  TANDEM_LOG_LEVEL: z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`).default('info'),
   TANDEM_AGENCY_CODE: z
     .string()
     .regex(/^[A-Z0-9-]{2,16}$/, 'must be 2-16 upper-case letters, digits or -')
@@ -28,23 +47,11 @@ const schema = z.object({
       'must be a comma-separated list of UN/LOCODEs, e.g. BEANR,NLRTM',
     )
     .default('BEANR'),
-  TANDEM_SESSION_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(12),
-  TANDEM_INGEST_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(512 * 1024 * 1024),
-  TANDEM_INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2000),
-  TANDEM_ATTACHMENT_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(50 * 1024 * 1024),
-  TANDEM_PROGRESS_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+  TANDEM_SESSION_HOURS: numberIn('a number of hours', 0.1, 24 * 30, { fractions: true }).default(12),
+  TANDEM_INGEST_MAX_BYTES: bytes.default(512 * 1024 * 1024),
+  TANDEM_INGEST_BATCH_SIZE: numberIn('a whole number of records', 1, 20_000).default(2000),
+  TANDEM_ATTACHMENT_MAX_BYTES: bytes.default(50 * 1024 * 1024),
+  TANDEM_PROGRESS_SECONDS: numberIn('a number of seconds', 0, 3600, { fractions: true }).default(2),
 });
 
 export interface Config {
@@ -53,7 +60,7 @@ export interface Config {
   dataDir: string;
   host: string;
   port: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: (typeof LOG_LEVELS)[number];
   agency: { code: string; name: string; ports: string[] };
   sessionHours: number;
   ingestMaxBytes: number;
@@ -77,7 +84,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    // Each problem names the variable, what it must be and what it was, so one look fixes it.
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.');
+        return SECRET.has(name)
+          ? `${name}: ${i.message}`
+          : `${name}: ${i.message}; it is ${JSON.stringify(cleaned[name])}`;
+      }),
+    );
   }
   const e = parsed.data;
   return {
