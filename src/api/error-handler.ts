@@ -6,6 +6,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { errors, isTandemError, type TandemError } from '../errors.ts';
+// Plain-language messages for zod's checks in every validation error this handler answers.
+import '../lib/zod-messages.ts';
 
 /** Maps any thrown value to the TandemError the client sees. */
 export function toTandemError(
@@ -14,13 +16,14 @@ export function toTandemError(
 ): TandemError {
   if (isTandemError(error)) return error;
   if (error instanceof z.ZodError) {
-    return errors.validation('the request is not valid', {
-      issues: error.issues.map((i) => ({
-        path: i.path.map(String).join('.'),
-        code: i.code,
-        message: i.message,
-      })),
-    });
+    const issues = error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      code: i.code,
+      message: i.message,
+    }));
+    // The message names each problem ("limit: must be a number"), so a person needs no details.
+    const said = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    return errors.validation(`the request is not valid: ${said}`, { issues });
   }
   if (!isFastifyError(error)) return errors.internal();
   switch (error.code) {

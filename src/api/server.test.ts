@@ -187,6 +187,11 @@ describeEachDatabase('HTTP server', (ctx) => {
         ]),
       },
     });
+    // The message itself names each problem in plain words.
+    expect(invalid.json().error.message).toMatch(/^the request is not valid: .*roles\.0: must be one of /);
+    const badLimit = await app.inject({ method: 'GET', url: '/v1/audit?limit=abc', headers: admin() });
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json().error.message).toBe('the request is not valid: limit: must be a number');
 
     const wrongType = await app.inject({
       method: 'POST',

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/index.ts';
 import { errors, isTandemError } from '../errors.ts';
+// Plain-language messages for zod's checks in the problems a command reports.
+import '../lib/zod-messages.ts';
 
 export interface CommandContext {
   config: Config;

@@ -4,6 +4,8 @@
  */
 import type { z } from 'zod';
 import type { IngestItem, Rejection, SourceRef } from './records.ts';
+// Plain-language messages for zod's checks in quarantine reasons.
+import '../lib/zod-messages.ts';
 
 /** What the decoder saw; the parser turns `invalidLine` into one warning. */
 export interface Utf8Report {
