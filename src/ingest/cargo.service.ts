@@ -61,7 +61,8 @@ export class CargoService {
   async container(rawNumber: string) {
     const parsed = parseContainerNumber(rawNumber);
     if (!parsed.ok)
-      throw errors.validation(`container number "${rawNumber}": ${parsed.reason}`, {
+      // The reason names the number already: 'container number "abc" must be 3 owner letters, ...'.
+      throw errors.validation(parsed.reason, {
         field: 'number',
         value: rawNumber,
         code: parsed.code,

@@ -121,7 +121,11 @@ describeEachDatabase('ingest API', (ctx) => {
     const bad = await get('/v1/containers/MSCU1234560');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
-      error: { code: 'validation_failed', details: { code: 'invalid_check_digit' } },
+      error: {
+        code: 'validation_failed',
+        message: 'container number MSCU1234560 has check digit 0, expected 6',
+        details: { code: 'invalid_check_digit' },
+      },
     });
     const unknown = await get(`/v1/containers/${containerNumber(99999)}`);
     expect(unknown.status).toBe(404);
