@@ -100,3 +100,14 @@ export function positiveId(value: string, what: string): number {
     throw errors.validation(`"${value}" is not ${what} id`, { field: 'id', value });
   return n;
 }
+
+/** A count given to `option` (e.g. --limit): a whole number from 1 to `max`. */
+export function positiveCount(value: string, option: string, max = 10_000): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw errors.validation(`${option} must be a whole number from 1 to ${max}; it is "${value}"`, {
+      field: option,
+      value,
+    });
+  return n;
+}

@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { type FileSummary, ingestFile } from '../ingest/ingest.service.ts';
 import { getQuarantineEntry, listQuarantine } from '../ingest/quarantine.repo.ts';
-import { progress, progressDone, reportCommandError, withDatabase } from './context.ts';
+import {
+  positiveCount,
+  positiveId,
+  progress,
+  progressDone,
+  reportCommandError,
+  withDatabase,
+} from './context.ts';
 
 const mb = (n: number) => (n / 1_048_576).toFixed(1);
 
@@ -69,7 +76,7 @@ export function registerIngestCommands(program: Command): void {
         const rows = await listQuarantine(database.db, {
           file: opts.file,
           code: opts.code,
-          limit: Number(opts.limit) || 50,
+          limit: positiveCount(opts.limit, '--limit'),
         });
         if (rows.length === 0) process.stdout.write('quarantine is empty\n');
         for (const r of rows) {
@@ -87,7 +94,7 @@ export function registerIngestCommands(program: Command): void {
     .argument('<id>', 'quarantine entry id (from quarantine list)')
     .action((id: string) =>
       withDatabase(async ({ database }) => {
-        const row = await getQuarantineEntry(database.db, Number(id));
+        const row = await getQuarantineEntry(database.db, positiveId(id, 'a quarantine entry'));
         if (!row) {
           process.stderr.write(
             `tandem: quarantine entry ${id} does not exist; run "tandem quarantine list"\n`,

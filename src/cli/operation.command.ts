@@ -3,13 +3,20 @@
  * (led by this instance), list, show with live tallies.
  */
 import type { Command } from 'commander';
-import { errors } from '../errors.ts';
 import {
   type JointOperation,
   JointOperationService,
   operationInputSchema,
 } from '../intel/joint-operations.ts';
-import { type CommandContext, cliActor, collect, parseFields, printJson, withDatabase } from './context.ts';
+import {
+  type CommandContext,
+  cliActor,
+  collect,
+  parseFields,
+  positiveId,
+  printJson,
+  withDatabase,
+} from './context.ts';
 
 function operationsOf({ database, config }: CommandContext): JointOperationService {
   return new JointOperationService(database.db, config.agency.code);
@@ -98,9 +105,7 @@ export function registerOperationCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, opts: { json?: boolean }) =>
       withDatabase(async (ctx) => {
-        const n = Number(id);
-        if (!Number.isInteger(n) || n <= 0) throw errors.validation(`"${id}" is not an operation id`);
-        const o = await operationsOf(ctx).get(n);
+        const o = await operationsOf(ctx).get(positiveId(id, 'an operation'));
         if (opts.json) return printJson(o);
         process.stdout.write(
           `${operationLine(o)}\n  criteria: ${o.profile.expression} (${o.profile.action})\n`,

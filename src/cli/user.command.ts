@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AccountsService, generatePassword } from '../accounts/accounts.service.ts';
 import { permissions, roles } from '../accounts/permissions.ts';
 import { errors } from '../errors.ts';
-import { type CommandContext, cliActor, collect, printJson, withDatabase } from './context.ts';
+import { type CommandContext, cliActor, collect, positiveId, printJson, withDatabase } from './context.ts';
 
 function accountsOf({ database, config }: CommandContext): AccountsService {
   return new AccountsService(database.db, { sessionHours: config.sessionHours });
@@ -120,10 +120,7 @@ export function registerUserCommands(program: Command): void {
     .argument('<id>', 'the token id (see token list)')
     .action((id: string) =>
       withDatabase(async (ctx) => {
-        const tokenId = Number(id);
-        if (!Number.isInteger(tokenId) || tokenId <= 0)
-          throw errors.validation(`"${id}" is not a token id`, { field: 'id', value: id });
-        const revoked = await accountsOf(ctx).revokeToken(cliActor(), tokenId);
+        const revoked = await accountsOf(ctx).revokeToken(cliActor(), positiveId(id, 'a token'));
         process.stdout.write(`revoked token ${revoked.id} "${revoked.name}"\n`);
       }),
     );

@@ -1,0 +1,75 @@
+/**
+ * `tandem ingest` and `tandem quarantine` through the program's own parse, on a database of each
+ * kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runTandem } from '../../test/support/cli.ts';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { containerNumber } from '../../test/support/factories.ts';
+
+for (const kind of databaseKinds) {
+  describe(`tandem ingest and quarantine [${kind}]`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ingest-cli-'));
+    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
+    let server: TestDatabase | undefined;
+
+    beforeAll(async () => {
+      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
+      delete process.env.DATABASE_URL;
+      if (kind === 'server') {
+        server = await freshDatabase('server');
+        server.pool?.on('error', () => {});
+        process.env.DATABASE_URL = server.url;
+      }
+      process.env.TANDEM_LOG_LEVEL = 'silent';
+    });
+    afterAll(async () => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await server?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+      process.exitCode = undefined;
+    });
+
+    it('quarantines a bad row with its reason; list and show find it; bad ids and limits are refused', async () => {
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const file = path.join(dir, 'events.csv');
+      fs.writeFileSync(
+        file,
+        'container_number,event_type,occurred_at,place_locode\n' +
+          `${containerNumber(1)},gate_out,2026-11-29T10:00:00Z,BEANR\n` +
+          `${containerNumber(2)},sunk,2026-11-29T11:00:00Z,BEANR\n`,
+      );
+      const summary = JSON.parse(await runTandem('ingest', file, '--json'));
+      expect(summary.totals).toMatchObject({ accepted: 1, quarantined: 1 });
+
+      const listed = await runTandem('quarantine', 'list', '--limit', '5');
+      expect(listed).toContain(
+        'line 3  event_type="sunk"  schema_violation: event_type: must be one of loaded,',
+      );
+      const id = /^#(\d+)/.exec(listed)?.[1] ?? '';
+      const shown = await runTandem('quarantine', 'show', id);
+      expect(shown).toMatch(/^field\s+event_type$/m);
+      expect(shown).toMatch(/^value\s+sunk$/m);
+
+      await expect(runTandem('quarantine', 'show', 'abc')).rejects.toThrow(
+        '"abc" is not a quarantine entry id',
+      );
+      await expect(runTandem('quarantine', 'list', '--limit', 'many')).rejects.toThrow(
+        '--limit must be a whole number from 1 to 10000; it is "many"',
+      );
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      await runTandem('quarantine', 'show', '999999');
+      expect(process.exitCode).toBe(1);
+      expect(stderr.mock.calls.join('')).toContain('quarantine entry 999999 does not exist');
+    });
+  });
+}
