@@ -4,7 +4,7 @@
  */
 
 import os from 'node:os';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { type Database, migrate, openDatabase } from '../db/index.ts';
 import { errors, isTandemError } from '../errors.ts';
@@ -37,6 +37,9 @@ export function reportCommandError(e: unknown): void {
     process.stderr.write(`tandem: ${e.message}\n`);
   } else if (isTandemError(e)) {
     process.stderr.write(`tandem: ${e.message}\n`);
+  } else if (e instanceof z.ZodError) {
+    // A command's input that failed a schema: one readable sentence per problem, not the issues' JSON.
+    process.stderr.write(`tandem: ${problemsOf(e).join('; ')}\n`);
   } else if (e instanceof Error) {
     process.stderr.write(`tandem: ${e.message}\n`);
     if (process.env.TANDEM_DEBUG) process.stderr.write(`${e.stack}\n`);
@@ -82,11 +85,16 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** One sentence per problem of a failed parse: "days: must be a number". */
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
+}
+
 /** Parses command-line input with the schema; a failure becomes one readable sentence per problem. */
 export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
+  const problems = problemsOf(parsed.error);
   throw errors.validation(problems.join('; '), { problems });
 }
 

@@ -1,5 +1,9 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
+import { runTandem } from '../../test/support/cli.ts';
+import { reportCommandError } from './context.ts';
 import { buildProgram } from './program.ts';
 
 function walk(command: Command, path: string[] = []): { path: string; command: Command }[] {
@@ -30,4 +34,22 @@ it('builds every command without conflicting options, and each has a description
       `Usage: tandem ${path.split(' ').slice(0, -1).join(' ')}`.trim(),
     );
   }
+});
+
+it('reports a command input that fails its schema as one sentence per problem, and exits 1', async () => {
+  const out = path.join(os.tmpdir(), 'tandem-never-written');
+  const error = await runTandem('simulate', '--days', 'abc', '--scale', 'x', '--out', out).catch((e) => e);
+  const written: string[] = [];
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    reportCommandError(error);
+  } finally {
+    stderr.mockRestore();
+  }
+  expect(written.join('')).toBe('tandem: days: must be a number; scale: must be a number\n');
+  expect(process.exitCode).toBe(1);
+  process.exitCode = undefined;
 });
