@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/databases.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
@@ -40,4 +41,34 @@ it('serves over a real socket and closes the server, then the database', async (
   }
   await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   await expect(database.db.selectFrom('users').selectAll().execute()).rejects.toThrow();
+});
+
+it('says what to do when the port is taken or the host is not this machine, and leaves no signal handlers', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  const database = await freshDatabase('embedded');
+  const handlers = process.listenerCount('SIGTERM');
+  try {
+    const config = loadConfig({
+      TANDEM_LOG_LEVEL: 'silent',
+      TANDEM_HOST: '127.0.0.1',
+      TANDEM_PORT: String(port),
+    });
+    await expect(startServer(config, database, createLogger('silent'))).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${port}: the port is in use by another program. Stop that program, or choose another port (TANDEM_PORT, or --port)`,
+    );
+    const elsewhere = loadConfig({
+      TANDEM_LOG_LEVEL: 'silent',
+      TANDEM_HOST: '203.0.113.7',
+      TANDEM_PORT: '0',
+    });
+    await expect(startServer(elsewhere, database, createLogger('silent'))).rejects.toThrow(
+      'cannot listen on 203.0.113.7:0: 203.0.113.7 is not an address of this machine. Set TANDEM_HOST',
+    );
+    expect(process.listenerCount('SIGTERM')).toBe(handlers);
+  } finally {
+    taken.close();
+    await database.close();
+  }
 });

@@ -43,6 +43,25 @@ export function assembleServer(
   return { app, services };
 }
 
+/** Why the server cannot listen, said so that the operator knows what to change. */
+export function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `cannot listen on ${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `${where}: the port is in use by another program. Stop that program, or choose another port (TANDEM_PORT, or --port)`,
+    );
+  if (code === 'EACCES')
+    return new Error(
+      `${where}: not allowed (ports below 1024 need extra rights). Choose a port from 1024 up (TANDEM_PORT, or --port)`,
+    );
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(
+      `${where}: ${host} is not an address of this machine. Set TANDEM_HOST to one of its addresses, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (all)`,
+    );
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 /** Gives in-flight requests this long to finish before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
@@ -59,7 +78,13 @@ export async function startServer(
   beforeClose?: () => Promise<void>,
 ): Promise<RunningServer> {
   const { app } = assembleServer(config, database, logger, routes ? () => routes : undefined);
-  const url = await app.listen({ host: config.host, port: config.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw listenError(e, config.host, config.port);
+  }
   logger.info({ url, database: database.kind }, 'Tandem API listening');
 
   let closing: Promise<void> | undefined;
