@@ -35,10 +35,11 @@ export function registerDbCommands(program: Command): void {
             return;
           }
           process.stdout.write(`${database.kind} database at ${database.location}\n`);
+          const width = Math.max(0, ...status.map((s) => s.name.length));
           for (const s of status) {
             const state = s.appliedAt ? `applied ${s.appliedAt.toISOString()}` : 'pending';
             process.stdout.write(
-              `  ${s.version} ${s.name.padEnd(30)} ${state}${s.modified ? '  (file changed since applied!)' : ''}\n`,
+              `  ${s.version} ${s.name.padEnd(width)} ${state}${s.modified ? '  (file changed since applied!)' : ''}\n`,
             );
           }
         },
