@@ -247,8 +247,9 @@ function lockDataDir(dataDir: string): () => void {
       const owner = Number(fs.readFileSync(lockFile, 'utf8'));
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw errors.databaseUnavailable(
-          `the embedded database in ${dataDir} is in use by process ${owner}. ` +
-            'Stop that Tandem process, or set TANDEM_DATA_DIR to another folder.',
+          `the embedded database in ${dataDir} is in use by process ${owner} (a running tandem serve or demo?). ` +
+            'Stop that process, or set TANDEM_DATA_DIR to another folder. While a server runs on it, ' +
+            'send files to the server instead: POST /v1/ingest (docs/api.md).',
           { dataDir, pid: owner },
         );
       }
