@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -52,4 +53,22 @@ it('reports a command input that fails its schema as one sentence per problem, a
   expect(written.join('')).toBe('tandem: days: must be a number; scale: must be a number\n');
   expect(process.exitCode).toBe(1);
   process.exitCode = undefined;
+});
+
+it('tandem simulate ends with the command that loads its traffic, and warns off the ground truth', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-sim-cli-'));
+  try {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const edifact = await runTandem('simulate', '--days', '1', '--out', out);
+    expect(edifact.trim().split('\n').at(-1)).toBe(
+      `to load the traffic: tandem ingest ${path.join(out, '*.edi')}; truth.jsonl is the hidden ground truth, for tandem simulate inspect only`,
+    );
+    const json = await runTandem('simulate', '--days', '1', '--format', 'json', '--out', out);
+    expect(json).toContain(
+      `tandem ingest ${path.join(out, 'port-calls.jsonl')} ${path.join(out, 'consignments.jsonl')}`,
+    );
+  } finally {
+    vi.restoreAllMocks();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });

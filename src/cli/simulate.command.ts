@@ -67,7 +67,8 @@ export function registerSimulateCommands(program: Command): void {
           `  discharged ${t.discharged}, loaded ${t.loaded}, gate-in ${t.gateIn}, gate-out ${t.gateOut}\n` +
           `  high-risk lanes ${t.highRisk} (${pct(t.highRisk, t.discharged)} of discharges), reefers ${t.reefers} (${pct(t.reefers, t.discharged)})\n` +
           `  ground truth: ${t.contaminated} contaminated containers, ${Math.round(t.contaminatedKg)} kg, ` +
-          `of which the 2022 inspection regime would seize ${Math.round(t.baselineSeizedKg)} kg (in ${join(flags.out, 'truth.jsonl')})\n`,
+          `of which the 2022 inspection regime would seize ${Math.round(t.baselineSeizedKg)} kg (in ${join(flags.out, 'truth.jsonl')})\n` +
+          `to load the traffic: tandem ingest ${loadHint(flags.out, options.formats)}; truth.jsonl is the hidden ground truth, for tandem simulate inspect only\n`,
       );
       if (flags.check) await checkOutput(flags.out);
     });
@@ -131,4 +132,11 @@ async function checkOutput(dir: string): Promise<void> {
   for (const r of report.rejections.slice(0, 20))
     process.stdout.write(`  ${r.file} ${r.position}: ${r.code} ${r.reason}\n`);
   if (report.rejections.length > 0) process.exitCode = 1;
+}
+
+/** The files to ingest from a simulation folder: the messages in one format (both hold the same traffic). */
+function loadHint(dir: string, formats: readonly string[]): string {
+  return formats.includes('edifact')
+    ? join(dir, '*.edi')
+    : ['port-calls.jsonl', 'consignments.jsonl', 'events.jsonl'].map((f) => join(dir, f)).join(' ');
 }
