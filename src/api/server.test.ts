@@ -271,6 +271,23 @@ describeEachDatabase('HTTP server', (ctx) => {
     expect(spec.paths['/v1/auth/login']?.post?.security).toEqual([]);
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
+
+  it('sends a browser at / on to the documentation, and tells other clients where to start', async () => {
+    const browser = await app.inject({ method: 'GET', url: '/', headers: { accept: 'text/html,*/*' } });
+    expect(browser.statusCode).toBe(302);
+    expect(browser.headers.location).toBe('/docs');
+    const client = await app.inject({ method: 'GET', url: '/', headers: { accept: 'application/json' } });
+    expect(client.statusCode).toBe(200);
+    expect(client.json()).toEqual({
+      name: 'Tandem',
+      agency: { code: config.agency.code, name: config.agency.name, ports: config.agency.ports },
+      docs: '/docs',
+      openapi: '/docs/json',
+      health: '/health',
+      ready: '/ready',
+      api: '/v1',
+    });
+  });
 });
 
 describe('HTTP server without a database', () => {

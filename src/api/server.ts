@@ -94,13 +94,34 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   });
   app.register(fastifySwaggerUi, { routePrefix: DOCS_PREFIX });
 
-  const modules = [healthRoutes(database), ...(options.routes ?? capabilityRoutes(services, options))];
+  const modules = [
+    healthRoutes(database, config),
+    ...(options.routes ?? capabilityRoutes(services, options)),
+  ];
   for (const module of modules) registerModule(app, module, config.ingestMaxBytes);
   return app;
 }
 
-function healthRoutes(database: Database): RouteModule {
+function healthRoutes(database: Database, config: Config): RouteModule {
   return routeModule('health', [
+    // Public: whoever opens the server's address finds where to go from there.
+    route('GET', '/', 'public')
+      .summary(
+        'Where to start',
+        'A browser is sent on to the API documentation (/docs); any other client gets this instance and its entry points.',
+      )
+      .handle(({ request, reply }) => {
+        if ((request.headers.accept ?? '').includes('text/html')) return reply.redirect(DOCS_PREFIX, 302);
+        return {
+          name: 'Tandem',
+          agency: { code: config.agency.code, name: config.agency.name, ports: config.agency.ports },
+          docs: DOCS_PREFIX,
+          openapi: `${DOCS_PREFIX}/json`,
+          health: '/health',
+          ready: '/ready',
+          api: '/v1',
+        };
+      }),
     // Public: load balancers and orchestrators probe these without credentials.
     route('GET', '/health', 'public')
       .summary('Liveness: the process answers')
