@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeAudit } from '../db/index.ts';
 import { listScannerCapacities, setScannerCapacity } from '../risk/assessment.repo.ts';
 import { assessPortDay } from '../risk/assessment.service.ts';
-import { withDatabase } from './context.ts';
+import { cliActor, withDatabase } from './context.ts';
 
 const LOCODE = /^[A-Z]{2}[A-Z2-9]{3}$/;
 
@@ -58,17 +58,17 @@ export function registerAssessCommands(program: Command): void {
     .description('set the capacity of a port (applies to the next selection runs)')
     .argument('<port>', 'UN/LOCODE, e.g. BEANR')
     .argument('<containersPerDay>', 'containers the scanners can take a day')
-    .option('--actor <name>', 'who is recorded in the audit log', 'cli')
-    .action((p: string, n: string, opts: { actor: string }) =>
+    .option('--actor <name>', 'who is recorded in the audit log (default: cli:<your user name>)')
+    .action((p: string, n: string, opts: { actor?: string }) =>
       withDatabase(async ({ database }) => {
         const value = Number(n);
         if (!Number.isInteger(value) || value < 0)
           throw new Error(`capacity ${n}: expected a whole number of containers ≥ 0`);
         const locode = port(p);
         await database.db.transaction().execute(async (trx) => {
-          await setScannerCapacity(trx, locode, value, opts.actor);
+          await setScannerCapacity(trx, locode, value, opts.actor ?? cliActor());
           await writeAudit(trx, {
-            actor: opts.actor,
+            actor: opts.actor ?? cliActor(),
             action: 'capacity.set',
             entityType: 'scanner_capacity',
             entityId: locode,

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { runTandem } from '../../test/support/cli.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
 import { containerNumber } from '../../test/support/factories.ts';
+import { openDatabase } from '../db/index.ts';
 
 for (const kind of databaseKinds) {
   describe(`tandem ingest and quarantine [${kind}]`, () => {
@@ -50,6 +51,14 @@ for (const kind of databaseKinds) {
       );
       const summary = JSON.parse(await runTandem('ingest', file, '--json'));
       expect(summary.totals).toMatchObject({ accepted: 1, quarantined: 1 });
+      // The audit names the person at the terminal, as every other command does.
+      const database = server ?? (await openDatabase({ dataDir: process.env.TANDEM_DATA_DIR }));
+      try {
+        const ingested = await database.db.selectFrom('ingest_files').select('actor').execute();
+        expect(ingested).toEqual([{ actor: `cli:${os.userInfo().username}` }]);
+      } finally {
+        if (!server) await database.close();
+      }
 
       const listed = await runTandem('quarantine', 'list', '--limit', '5');
       expect(listed).toContain(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type FileSummary, ingestFile } from '../ingest/ingest.service.ts';
 import { getQuarantineEntry, listQuarantine } from '../ingest/quarantine.repo.ts';
 import {
+  cliActor,
   positiveCount,
   positiveId,
   progress,
@@ -18,15 +19,18 @@ export function registerIngestCommands(program: Command): void {
     .description('ingest manifests and container events from EDIFACT, CSV or JSON files (format detected)')
     .argument('<files...>', 'files to ingest')
     .option('--json', 'print the summary as one JSON object')
-    .option('--actor <name>', 'who is recorded in the audit log as having ingested', 'cli')
-    .action((files: string[], opts: { json?: boolean; actor: string }) =>
+    .option(
+      '--actor <name>',
+      'who is recorded in the audit log as having ingested (default: cli:<your user name>)',
+    )
+    .action((files: string[], opts: { json?: boolean; actor?: string }) =>
       withDatabase(async ({ config, database }) => {
         const summaries: FileSummary[] = [];
         let failed = 0;
         for (const file of files) {
           try {
             const s = await ingestFile(database, file, {
-              actor: opts.actor,
+              actor: opts.actor ?? cliActor(),
               batchSize: config.ingestBatchSize,
               onProgress: (p) =>
                 progress(

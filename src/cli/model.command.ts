@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isTandemError } from '../errors.ts';
 import { listModels } from '../risk/model.repo.ts';
 import { evaluateModel, promoteModel, trainModel } from '../risk/model.service.ts';
-import { progress, progressDone, withDatabase } from './context.ts';
+import { cliActor, progress, progressDone, withDatabase } from './context.ts';
 
 const isoDate = (flag: string, v: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
@@ -27,14 +27,14 @@ export function registerModelCommands(program: Command): void {
     .description('train a candidate model on the inspection outcomes of a period (end exclusive)')
     .requiredOption('--from <date>', 'first day of outcomes, YYYY-MM-DD')
     .requiredOption('--to <date>', 'day after the last day of outcomes, YYYY-MM-DD')
-    .option('--actor <name>', 'who is recorded in the audit log', 'cli')
+    .option('--actor <name>', 'who is recorded in the audit log (default: cli:<your user name>)')
     .option('--json', 'print the result as JSON')
-    .action((opts: { from: string; to: string; actor: string; json?: boolean }) =>
+    .action((opts: { from: string; to: string; actor?: string; json?: boolean }) =>
       withDatabase(async ({ database }) => {
         const result = await trainModel(database.db, {
           from: isoDate('--from', opts.from),
           to: isoDate('--to', opts.to),
-          actor: opts.actor,
+          actor: opts.actor ?? cliActor(),
           onProgress: progress,
         });
         progressDone();
@@ -78,12 +78,12 @@ export function registerModelCommands(program: Command): void {
     .argument('<version>', 'model version')
     .option('--force', 'promote even when worse (needs --reason)')
     .option('--reason <text>', 'why a worse model is promoted (kept in the audit log)')
-    .option('--actor <name>', 'who is recorded in the audit log', 'cli')
-    .action((v: string, opts: { force?: boolean; reason?: string; actor: string }) =>
+    .option('--actor <name>', 'who is recorded in the audit log (default: cli:<your user name>)')
+    .action((v: string, opts: { force?: boolean; reason?: string; actor?: string }) =>
       withDatabase(async ({ database }) => {
         if (opts.force && !opts.reason) throw new Error('--force needs --reason "why"');
         try {
-          const r = await promoteModel(database.db, version(v), opts.actor, {
+          const r = await promoteModel(database.db, version(v), opts.actor ?? cliActor(), {
             ...(opts.force ? { force: true } : {}),
             ...(opts.reason ? { reason: opts.reason } : {}),
           });
