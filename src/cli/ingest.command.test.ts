@@ -60,6 +60,10 @@ for (const kind of databaseKinds) {
         if (!server) await database.close();
       }
 
+      expect(await runTandem('quarantine', 'list', '--code', 'no_such_code')).toBe('quarantine is empty\n');
+      expect(await runTandem('quarantine', 'list', '--code', 'no_such_code', '--json')).toBe('');
+      const asJson = (await runTandem('quarantine', 'list', '--json')).trim().split('\n');
+      expect(asJson.map((l) => JSON.parse(l).code)).toEqual(['schema_violation']);
       const listed = await runTandem('quarantine', 'list', '--limit', '5');
       expect(listed).toContain(
         'line 3  event_type="sunk"  schema_violation: event_type: must be one of loaded,',

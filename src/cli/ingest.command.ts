@@ -82,7 +82,8 @@ export function registerIngestCommands(program: Command): void {
           code: opts.code,
           limit: positiveCount(opts.limit, '--limit'),
         });
-        if (rows.length === 0) process.stdout.write('quarantine is empty\n');
+        // JSON lines stay JSON lines: no rows is no output (the sentence is for people).
+        if (rows.length === 0 && !opts.json) process.stdout.write('quarantine is empty\n');
         for (const r of rows) {
           if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
           else
