@@ -60,8 +60,11 @@ for (const kind of databaseKinds) {
         if (!server) await database.close();
       }
 
+      // Lists print a sentence for people when empty, and nothing at all as JSON lines.
       expect(await runTandem('quarantine', 'list', '--code', 'no_such_code')).toBe('quarantine is empty\n');
       expect(await runTandem('quarantine', 'list', '--code', 'no_such_code', '--json')).toBe('');
+      expect(await runTandem('model', 'list')).toMatch(/^no model yet/);
+      expect(await runTandem('model', 'list', '--json')).toBe('');
       const asJson = (await runTandem('quarantine', 'list', '--json')).trim().split('\n');
       expect(asJson.map((l) => JSON.parse(l).code)).toEqual(['schema_violation']);
       const listed = await runTandem('quarantine', 'list', '--limit', '5');

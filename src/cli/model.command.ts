@@ -107,7 +107,8 @@ export function registerModelCommands(program: Command): void {
     .action((opts: { json?: boolean }) =>
       withDatabase(async ({ database }) => {
         const models = await listModels(database.db);
-        if (models.length === 0)
+        // JSON lines stay JSON lines: no models is no output (the sentence is for people).
+        if (models.length === 0 && !opts.json)
           process.stdout.write('no model yet; train one with "tandem model train --from --to"\n');
         for (const m of models) {
           if (opts.json) {
