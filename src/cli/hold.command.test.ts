@@ -2,12 +2,9 @@
  * `tandem hold`, `tandem gate check` and `tandem breach` through the program's own parse, on a
  * database of each kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runTandem } from '../../test/support/cli.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { runTandem, terminalFor } from '../../test/support/cli.ts';
+import { databaseKinds } from '../../test/support/databases.ts';
 import {
   containerNumber,
   jsonLines,
@@ -20,42 +17,8 @@ import { drainBarrierEvents } from '../inspection/index.ts';
 
 for (const kind of databaseKinds) {
   describe(`tandem hold, gate and breach [${kind}]`, () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-hold-cli-'));
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
-    let server: TestDatabase | undefined;
-
-    beforeAll(async () => {
-      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
-      delete process.env.DATABASE_URL;
-      if (kind === 'server') {
-        server = await freshDatabase('server');
-        // This pool stays idle (the commands open their own); dropping the database at the end
-        // terminates its connection, which is expected here.
-        server.pool?.on('error', () => {});
-        process.env.DATABASE_URL = server.url;
-      }
-      process.env.TANDEM_LOG_LEVEL = 'silent';
-    });
-    afterAll(async () => {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      await server?.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    afterEach(() => {
-      vi.restoreAllMocks();
-      process.exitCode = undefined;
-    });
-
+    const { file } = terminalFor(kind, 'tandem-hold-cli-');
     const tandem = runTandem;
-
-    const file = (name: string, text: string) => {
-      const p = path.join(dir, name);
-      fs.writeFileSync(p, text);
-      return p;
-    };
 
     it('places, lists and shows a hold; gate check answers without logging; a breach is listed', async () => {
       await tandem(

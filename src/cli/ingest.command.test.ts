@@ -2,49 +2,21 @@
  * `tandem ingest` and `tandem quarantine` through the program's own parse, on a database of each
  * kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL).
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runTandem } from '../../test/support/cli.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { runTandem, terminalFor } from '../../test/support/cli.ts';
+import { databaseKinds } from '../../test/support/databases.ts';
 import { containerNumber } from '../../test/support/factories.ts';
 import { openDatabase } from '../db/index.ts';
 
 for (const kind of databaseKinds) {
   describe(`tandem ingest and quarantine [${kind}]`, () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ingest-cli-'));
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
-    let server: TestDatabase | undefined;
-
-    beforeAll(async () => {
-      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
-      delete process.env.DATABASE_URL;
-      if (kind === 'server') {
-        server = await freshDatabase('server');
-        server.pool?.on('error', () => {});
-        process.env.DATABASE_URL = server.url;
-      }
-      process.env.TANDEM_LOG_LEVEL = 'silent';
-    });
-    afterAll(async () => {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      await server?.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    afterEach(() => {
-      vi.restoreAllMocks();
-      process.exitCode = undefined;
-    });
+    const terminal = terminalFor(kind, 'tandem-ingest-cli-');
 
     it('quarantines a bad row with its reason; list and show find it; bad ids and limits are refused', async () => {
       vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      const file = path.join(dir, 'events.csv');
-      fs.writeFileSync(
-        file,
+      const file = terminal.file(
+        'events.csv',
         'container_number,event_type,occurred_at,place_locode\n' +
           `${containerNumber(1)},gate_out,2026-11-29T10:00:00Z,BEANR\n` +
           `${containerNumber(2)},sunk,2026-11-29T11:00:00Z,BEANR\n`,
@@ -52,6 +24,7 @@ for (const kind of databaseKinds) {
       const summary = JSON.parse(await runTandem('ingest', file, '--json'));
       expect(summary.totals).toMatchObject({ accepted: 1, quarantined: 1 });
       // The audit names the person at the terminal, as every other command does.
+      const server = terminal.server;
       const database = server ?? (await openDatabase({ dataDir: process.env.TANDEM_DATA_DIR }));
       try {
         const ingested = await database.db.selectFrom('ingest_files').select('actor').execute();

@@ -3,61 +3,16 @@
  * each kind configured as a user would (TANDEM_DATA_DIR or DATABASE_URL): a scan with an anomaly,
  * its UFF file, the referred physical inspection with readings, and the hold released.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { sql } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runTandem } from '../../test/support/cli.ts';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import { runTandem, terminalFor } from '../../test/support/cli.ts';
+import { databaseKinds } from '../../test/support/databases.ts';
 import { containerNumber, jsonLines, newConsignment } from '../../test/support/factories.ts';
 
 for (const kind of databaseKinds) {
   // Every command opens the database anew, as at a terminal: slow on the embedded database.
   describe(`tandem scanner and inspection [${kind}]`, { timeout: 240_000 }, () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-inspection-cli-'));
-    const saved = { DATABASE_URL: process.env.DATABASE_URL, TANDEM_DATA_DIR: process.env.TANDEM_DATA_DIR };
-    let server: TestDatabase | undefined;
-
-    beforeAll(async () => {
-      process.env.TANDEM_DATA_DIR = path.join(dir, 'data');
-      delete process.env.DATABASE_URL;
-      if (kind === 'server') {
-        server = await freshDatabase('server');
-        process.env.DATABASE_URL = server.url;
-      }
-    });
-    afterAll(async () => {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      if (server) {
-        // pg's pool.end() resolves before its connections have closed: wait until the commands'
-        // connections are gone, so dropping the database does not cut one off mid-close.
-        for (let i = 0; i < 100; i++) {
-          const { rows } = await sql<{ n: number }>`
-            select count(*)::int as n from pg_stat_activity
-             where datname = current_database() and pid <> pg_backend_pid()`.execute(server.db);
-          if (rows[0]?.n === 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await server.close();
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    afterEach(() => {
-      vi.restoreAllMocks();
-      process.exitCode = undefined;
-    });
-
+    const { file } = terminalFor(kind, 'tandem-inspection-cli-');
     const tandem = runTandem;
-
-    const file = (name: string, bytes: string | Buffer) => {
-      const p = path.join(dir, name);
-      fs.writeFileSync(p, bytes);
-      return p;
-    };
 
     it('adds, changes and lists scanners, and says what is wrong with a bad port', async () => {
       expect(
