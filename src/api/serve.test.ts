@@ -47,7 +47,6 @@ it('says what to do when the port is taken or the host is not this machine, and 
   const taken = net.createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   const port = (taken.address() as net.AddressInfo).port;
-  const database = await freshDatabase('embedded');
   const handlers = process.listenerCount('SIGTERM');
   try {
     const config = loadConfig({
@@ -55,6 +54,7 @@ it('says what to do when the port is taken or the host is not this machine, and 
       TANDEM_HOST: '127.0.0.1',
       TANDEM_PORT: String(port),
     });
+    const database = await freshDatabase('embedded');
     await expect(startServer(config, database, createLogger('silent'))).rejects.toThrow(
       `cannot listen on 127.0.0.1:${port}: the port is in use by another program. Stop that program, or choose another port (TANDEM_PORT, or --port)`,
     );
@@ -63,12 +63,13 @@ it('says what to do when the port is taken or the host is not this machine, and 
       TANDEM_HOST: '203.0.113.7',
       TANDEM_PORT: '0',
     });
-    await expect(startServer(elsewhere, database, createLogger('silent'))).rejects.toThrow(
+    await expect(
+      startServer(elsewhere, await freshDatabase('embedded'), createLogger('silent')),
+    ).rejects.toThrow(
       'cannot listen on 203.0.113.7:0: 203.0.113.7 is not an address of this machine. Set TANDEM_HOST',
     );
     expect(process.listenerCount('SIGTERM')).toBe(handlers);
   } finally {
     taken.close();
-    await database.close();
   }
 });

@@ -67,14 +67,15 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 
 /**
  * Starts listening on config.host:config.port with the capabilities of capabilities.ts (or the
- * given route modules) and installs the signal handlers.
+ * given route modules) and installs the signal handlers. The database is the server's from here:
+ * it is closed when the server stops, or when it cannot start.
  */
 export async function startServer(
   config: Config,
   database: Database,
   logger: Logger,
   routes?: readonly RouteModule[],
-  /** Runs before the server closes the database (stop background workers here). */
+  /** Runs before the server closes the database (stop background workers here); also when it cannot start. */
   beforeClose?: () => Promise<void>,
 ): Promise<RunningServer> {
   const { app } = assembleServer(config, database, logger, routes ? () => routes : undefined);
@@ -82,7 +83,11 @@ export async function startServer(
   try {
     url = await app.listen({ host: config.host, port: config.port });
   } catch (e) {
+    // A failed start shuts down as a stop would (workers, server, database), so nothing keeps
+    // the process alive after the reason is reported.
+    await beforeClose?.().catch(() => {});
     await app.close().catch(() => {});
+    await database.close().catch(() => {});
     throw listenError(e, config.host, config.port);
   }
   logger.info({ url, database: database.kind }, 'Tandem API listening');

@@ -39,14 +39,7 @@ export function registerServeCommands(program: Command): void {
       const logger = createLogger(config.logLevel);
       const database = await openMigrated(config);
       const workers = startWorkers(database, config, logger);
-      const server = await startServer(config, database, logger, undefined, workers.stop).catch(
-        async (e: unknown) => {
-          // Nothing may keep the process alive after a failed start: it ends with the reason.
-          await workers.stop();
-          await database.close();
-          throw e;
-        },
-      );
+      const server = await startServer(config, database, logger, undefined, workers.stop);
       process.stdout.write(
         `Tandem is running at ${server.url} (API docs: ${server.url}/docs); ${database.kind} database at ${database.location}\n`,
       );
@@ -165,13 +158,6 @@ async function runSingleDemo(config: Config, opts: DemoOptions, numbers: DemoNum
     await feed?.stop();
     await gate.close();
     await workers.stop();
-  }).catch(async (e: unknown) => {
-    // Nothing may keep the process alive after a failed start: it ends with the reason, and the
-    // two-instance demo sees this instance end before it was ready and stops the other one.
-    await gate.close();
-    await workers.stop();
-    await database.close();
-    throw e;
   });
   say(
     `\nTandem is running at ${server.url}  (API docs: ${server.url}/docs)\n` +
