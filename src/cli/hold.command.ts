@@ -7,19 +7,19 @@ import type { Command } from 'commander';
 import type { HoldStatus } from '../db/tables/inspection.ts';
 import { errors } from '../errors.ts';
 import { BreachService, HoldsService, ReleaseGate } from '../inspection/index.ts';
-import { type CommandContext, cliActor, positiveId, printJson, withDatabase } from './context.ts';
+import {
+  type CommandContext,
+  cliActor,
+  positiveCount,
+  positiveId,
+  printJson,
+  withDatabase,
+} from './context.ts';
 
 const HOLD_STATUSES: readonly HoldStatus[] = ['active', 'released', 'overridden'];
 
 function holdsOf({ database, config }: CommandContext): HoldsService {
   return new HoldsService(database.db, config.agency.ports);
-}
-
-function limitOf(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500)
-    throw errors.validation(`--limit ${value}: expected a whole number 1-500`, { field: 'limit', value });
-  return n;
 }
 
 function statusOf(value: string | undefined): HoldStatus | undefined {
@@ -51,7 +51,7 @@ export function registerHoldCommands(program: Command): void {
           port: opts.port?.toUpperCase(),
           status: statusOf(opts.status),
           container: opts.container,
-          limit: limitOf(opts.limit),
+          limit: positiveCount(opts.limit, '--limit', 500),
         });
         if (opts.json) return printJson(items);
         if (items.length === 0) return void process.stdout.write('no holds\n');
@@ -144,7 +144,7 @@ export function registerHoldCommands(program: Command): void {
         const { items } = await new BreachService(ctx.database.db).list({
           port: opts.port?.toUpperCase(),
           acknowledged: opts.open ? false : undefined,
-          limit: limitOf(opts.limit),
+          limit: positiveCount(opts.limit, '--limit', 500),
         });
         if (opts.json) return printJson(items);
         if (items.length === 0)
