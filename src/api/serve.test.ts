@@ -58,6 +58,8 @@ it('says what to do when the port is taken or the host is not this machine, and 
     await expect(startServer(config, database, createLogger('silent'))).rejects.toThrow(
       `cannot listen on 127.0.0.1:${port}: the port is in use by another program. Stop that program, or choose another port (TANDEM_PORT, or --port)`,
     );
+    // Nothing is left open that would keep the process alive: the database is closed too.
+    await expect(database.db.selectFrom('users').selectAll().execute()).rejects.toThrow();
     const elsewhere = loadConfig({
       TANDEM_LOG_LEVEL: 'silent',
       TANDEM_HOST: '203.0.113.7',

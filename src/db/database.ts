@@ -226,6 +226,9 @@ async function openEmbedded(dataDir: string | undefined, loadDataDir: Blob | und
     async close() {
       await urgentDb.destroy();
       await db.destroy();
+      // Kysely hands destroy on to the dialect only once a query has run; an engine nothing was
+      // asked of (a server that could not start) is closed here.
+      if (!engine.closed) await engine.close();
       unlock();
     },
   };
