@@ -5,9 +5,9 @@
  * are looked up first: new ones are inserted in bulk (COPY, with ids drawn first), and only
  * known keys with another content hash go through the upsert.
  */
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { BulkSession } from '../db/index.ts';
-import type { DB } from '../db/schema.ts';
+import type { ContainerEventsTable, DB } from '../db/schema.ts';
 import { normalizePartyName, parseSizeType } from '../domain/index.ts';
 import { partyKey } from './keys.ts';
 import type {
@@ -653,6 +653,31 @@ export interface EventChanges {
   unchanged: number;
 }
 
+/**
+ * How a known event takes in a new version of itself. The same event often arrives twice: from
+ * the terminal (COARRI, CODECO) and from a port community system or a JSON feed, each with the
+ * detail it has. So a new version corrects the values it carries and keeps the ones it does not
+ * carry (an empty value, no seals, a detail key it lacks), instead of wiping them: a value, once
+ * reported, can be corrected but not erased by a message that does not mention it. The row is
+ * written, and the event counted as updated, only when this changes something.
+ */
+type EventUpdate = Updateable<ContainerEventsTable>;
+const keepUnlessGiven = <C extends keyof EventUpdate>(column: C) =>
+  sql<EventUpdate[C]>`coalesce(${sql.ref(`excluded.${column}`)}, ${sql.ref(`container_events.${column}`)})`;
+const EVENT_MERGE = {
+  place_detail: keepUnlessGiven('place_detail'),
+  seals: sql<
+    string[]
+  >`case when cardinality(excluded.seals) > 0 then excluded.seals else container_events.seals end`,
+  full_empty: keepUnlessGiven('full_empty'),
+  haulier: keepUnlessGiven('haulier'),
+  vessel_name: keepUnlessGiven('vessel_name'),
+  verified_gross_mass_kg: keepUnlessGiven('verified_gross_mass_kg'),
+  port_of_loading: keepUnlessGiven('port_of_loading'),
+  port_of_discharge: keepUnlessGiven('port_of_discharge'),
+  details: sql<string>`container_events.details || excluded.details`,
+};
+
 /** Upserts container events; returns the changed ids and how many were new, corrected or unchanged. */
 export async function upsertContainerEvents(
   trx: Tx,
@@ -724,22 +749,18 @@ export async function upsertContainerEvents(
       .onConflict((oc) =>
         oc
           .column('event_key')
-          .doUpdateSet((eb) => ({
-            place_detail: eb.ref('excluded.place_detail'),
-            seals: eb.ref('excluded.seals'),
-            full_empty: eb.ref('excluded.full_empty'),
-            haulier: eb.ref('excluded.haulier'),
-            vessel_name: eb.ref('excluded.vessel_name'),
-            verified_gross_mass_kg: eb.ref('excluded.verified_gross_mass_kg'),
-            port_of_loading: eb.ref('excluded.port_of_loading'),
-            port_of_discharge: eb.ref('excluded.port_of_discharge'),
-            details: eb.ref('excluded.details'),
-            source_message_ref: eb.ref('excluded.source_message_ref'),
-            content_hash: eb.ref('excluded.content_hash'),
-            ingest_file_id: eb.ref('excluded.ingest_file_id'),
+          .doUpdateSet({
+            ...EVENT_MERGE,
+            source_message_ref: sql.ref('excluded.source_message_ref'),
+            content_hash: sql.ref('excluded.content_hash'),
+            ingest_file_id: sql.ref('excluded.ingest_file_id'),
             updated_at: sql`now()`,
-          }))
-          .whereRef('container_events.content_hash', '<>', 'excluded.content_hash'),
+          })
+          .where(
+            sql<boolean>`(${sql.join(Object.values(EVENT_MERGE))}) is distinct from (${sql.join(
+              Object.keys(EVENT_MERGE).map((c) => sql.ref(`container_events.${c}`)),
+            )})`,
+          ),
       )
       .returning(['id', 'event_key', sql<boolean>`(xmax = 0)`.as('inserted')])
       .execute();

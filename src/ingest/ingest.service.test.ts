@@ -11,6 +11,7 @@ import {
   newContainerEvent,
 } from '../../test/support/factories.ts';
 import { ingestFile } from './ingest.service.ts';
+import type { ContainerEventRecord } from './records.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-ingest-'));
 let fileCounter = 0;
@@ -116,6 +117,56 @@ describeEachDatabase('ingest service', (ctx) => {
       .where('transport_document_number', '=', 'MEDU00000020')
       .execute();
     expect(goods).toEqual([{ description: 'FRESH BANANAS, CAVENDISH', gross_mass_kg: 21500 }]);
+  });
+
+  it('merges an event reported by two channels: values are corrected, never erased by a version without them', async () => {
+    const ingestEvent = async (e: ContainerEventRecord) =>
+      ingestFile(ctx.database, writeFile(jsonLines([{ type: 'container_event', ...e }])), { actor: 'test' });
+    const stored = () =>
+      ctx.database.db
+        .selectFrom('container_events')
+        .select(['seals', 'haulier', 'place_detail', 'verified_gross_mass_kg', 'details'])
+        .where('container_number', '=', containerNumber(40))
+        .execute();
+    // The terminal's CODECO: seals, haulier, berth and its own details.
+    const terminal = newContainerEvent(40, {
+      eventType: 'gate_out',
+      haulier: 'TRANS BV',
+      details: { terminal: 'MPET', truckPlate: '1-ABC-123' },
+    });
+    expect(await ingestEvent(terminal)).toMatchObject({ accepted: 1 });
+    // The same gate-out from a feed that knows none of that: nothing to change.
+    const bare = newContainerEvent(40, { eventType: 'gate_out', seals: [], placeDetail: undefined });
+    expect(await ingestEvent(bare)).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    expect(await stored()).toEqual([
+      {
+        seals: ['EC100040'],
+        haulier: 'TRANS BV',
+        place_detail: 'K1742',
+        verified_gross_mass_kg: null,
+        details: { terminal: 'MPET', truckPlate: '1-ABC-123' },
+      },
+    ]);
+    // A version that adds a verified gross mass, corrects the seal and one detail.
+    const weighed = newContainerEvent(40, {
+      eventType: 'gate_out',
+      seals: ['EC900040'],
+      verifiedGrossMassKg: 24_310,
+      details: { truckPlate: '1-ABC-124' },
+    });
+    expect(await ingestEvent(weighed)).toMatchObject({ updated: 1 });
+    const merged = {
+      seals: ['EC900040'],
+      haulier: 'TRANS BV',
+      place_detail: 'K1742',
+      verified_gross_mass_kg: 24310,
+      details: { terminal: 'MPET', truckPlate: '1-ABC-124' },
+    };
+    expect(await stored()).toEqual([merged]);
+    // Each version again, in any order, changes nothing.
+    for (const e of [bare, weighed, bare])
+      expect(await ingestEvent(e)).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    expect(await stored()).toEqual([merged]);
   });
 
   it('quarantines an invalid record with its position, field and reason, and keeps the valid ones beside it', async () => {
