@@ -33,19 +33,13 @@ export async function withDatabase<T>(
 
 /** Prints an error for a person at a terminal and sets a failing exit code. */
 export function reportCommandError(e: unknown): void {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`tandem: ${e.message}\n`);
-  } else if (isTandemError(e)) {
-    process.stderr.write(`tandem: ${e.message}\n`);
-  } else if (e instanceof z.ZodError) {
-    // A command's input that failed a schema: one readable sentence per problem, not the issues' JSON.
-    process.stderr.write(`tandem: ${problemsOf(e).join('; ')}\n`);
-  } else if (e instanceof Error) {
-    process.stderr.write(`tandem: ${e.message}\n`);
-    if (process.env.TANDEM_DEBUG) process.stderr.write(`${e.stack}\n`);
-  } else {
-    process.stderr.write(`tandem: ${String(e)}\n`);
-  }
+  // A command's input that failed a schema: one readable sentence per problem, not the issues' JSON.
+  const message =
+    e instanceof z.ZodError ? problemsOf(e).join('; ') : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`tandem: ${message}\n`);
+  // TANDEM_DEBUG=1 shows where an error that Tandem did not phrase itself came from.
+  const phrased = e instanceof ConfigError || isTandemError(e) || e instanceof z.ZodError;
+  if (process.env.TANDEM_DEBUG && !phrased && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { expect, it, vi } from 'vitest';
 import { runTandem } from '../../test/support/cli.ts';
+import { errors } from '../errors.ts';
 import { reportCommandError } from './context.ts';
 import { buildProgram } from './program.ts';
 
@@ -53,6 +54,36 @@ it('reports a command input that fails its schema as one sentence per problem, a
   expect(written.join('')).toBe('tandem: days: must be a number; scale: must be a number\n');
   expect(process.exitCode).toBe(1);
   process.exitCode = undefined;
+});
+
+it('shows where an error came from with TANDEM_DEBUG=1, only for errors Tandem did not phrase itself', () => {
+  const report = (e: unknown, debug: string | undefined) => {
+    const written: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const saved = process.env.TANDEM_DEBUG;
+    if (debug === undefined) delete process.env.TANDEM_DEBUG;
+    else process.env.TANDEM_DEBUG = debug;
+    try {
+      reportCommandError(e);
+    } finally {
+      stderr.mockRestore();
+      if (saved === undefined) delete process.env.TANDEM_DEBUG;
+      else process.env.TANDEM_DEBUG = saved;
+      process.exitCode = undefined;
+    }
+    return written.join('');
+  };
+  const fault = new TypeError('x is not a function');
+  expect(report(fault, undefined)).toBe('tandem: x is not a function\n');
+  const debugged = report(fault, '1');
+  expect(debugged.startsWith('tandem: x is not a function\nTypeError: x is not a function\n    at ')).toBe(
+    true,
+  );
+  expect(report(errors.notFound('hold', '7'), '1')).toBe('tandem: hold 7 was not found\n');
+  expect(report('a plain string', '1')).toBe('tandem: a plain string\n');
 });
 
 it('tandem simulate ends with the command that loads its traffic, and warns off the ground truth', async () => {
