@@ -64,7 +64,9 @@ export function registerHoldCommands(program: Command): void {
     );
   hold
     .command('show')
-    .description('one hold with its inspections, overrides, recent gate questions and breaches')
+    .description(
+      'one hold with its inspections, their findings, overrides, recent gate questions and breaches',
+    )
     .argument('<id>', 'hold id')
     .option('--json', 'print as JSON')
     .action((id: string, opts: { json?: boolean }) =>
@@ -79,6 +81,7 @@ export function registerHoldCommands(program: Command): void {
           `  placed       ${at(h.placedAt)} by ${h.placedBy}`,
           `  lifted       ${h.releasedAt ? `${at(h.releasedAt)} by ${h.releasedBy}` : '-'}`,
           `  inspections  ${h.inspections.map((i) => `#${i.id} ${i.kind} ${i.status}${i.verdict ? ` (${i.verdict})` : ''}`).join('; ') || '-'}`,
+          `  findings     ${h.findings.map((f) => (f.kind === 'physical_anomaly' ? `physical inspection #${f.inspectionId}: anomaly, ${f.detail}` : `reading #${f.readingId} (inspection #${f.inspectionId}): positive, ${f.detail}`)).join('; ') || '-'}`,
           `  overrides    ${h.overrides.map((o) => `#${o.id} ${o.status}, asked by ${o.requestedBy}${o.decidedBy ? `, decided by ${o.decidedBy}` : ''}: ${o.reason}`).join('; ') || '-'}`,
           `  gate         ${h.gateQueries.map((q) => `${at(q.at)} ${q.decision} (${q.caller})`).join('; ') || 'not asked since the hold was placed'}`,
           `  breaches     ${h.breaches.map((b) => `#${b.id} gate-out ${at(b.eventAt)}${b.acknowledgedAt ? ' (acknowledged)' : ' (OPEN)'}`).join('; ') || '-'}`,

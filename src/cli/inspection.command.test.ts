@@ -50,7 +50,7 @@ for (const kind of databaseKinds) {
       const holdId = Number(/^hold (\d+)/.exec(placed)?.[1]);
 
       const queue = await tandem('inspection', 'queue', 'ANR-S1');
-      expect(queue).toContain('ANR-S1 at BEANR: 1 boxes, 5.0 min each, 0 will miss their deadline');
+      expect(queue).toContain('ANR-S1 at BEANR: 1 box, 5.0 min each, 0 will miss their deadline');
       expect(queue).toContain(number);
       const [scan] = JSON.parse(await tandem('inspection', 'list', '--kind', 'scan', '--json'));
       const id = String(scan.id);
@@ -110,9 +110,14 @@ for (const kind of databaseKinds) {
       await expect(
         tandem('inspection', 'reading', physical, '--device', 'raman', '--result', 'positive'),
       ).rejects.toThrow(/substance/);
+      // The positive field reading stands: the box stays held whatever the verdict.
       expect(await tandem('inspection', 'complete', physical, '--verdict', 'clear')).toContain(
-        `hold ${holdId}: released`,
+        `hold ${holdId}: still held: the inspections found something (tandem hold show ${holdId})`,
       );
+      expect(await tandem('hold', 'show', String(holdId))).toContain(
+        `findings     reading #${fieldId} (inspection #${physical}): positive, cocaine`,
+      );
+      expect(await tandem('gate', 'check', number)).toMatch(/HOLD/);
       expect(
         await tandem(
           'inspection',
@@ -136,7 +141,7 @@ for (const kind of databaseKinds) {
       expect(shown).toMatchObject({
         status: 'completed',
         referredFrom: scan.id,
-        hold: { id: holdId, status: 'released' },
+        hold: { id: holdId, status: 'active' },
       });
       expect(shown.readings[0].confirmedBy).toEqual([expect.objectContaining({ agrees: true })]);
     });

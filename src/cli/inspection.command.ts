@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { AttachmentService, attachmentQuerySchema } from '../inspection/attachments.service.ts';
+import type { SettleResult } from '../inspection/holds.repo.ts';
 import {
   assignInputSchema,
   completeInputSchema,
@@ -32,6 +33,20 @@ function inspectionLine(i: Inspection): string {
   return `${i.id}\t${i.containerNumber}\t${i.port}\t${i.kind}\t${i.status}${verdict}\t${who}\tdeadline ${i.deadline ?? '-'}`;
 }
 
+/** What settling the hold did, in words for the officer at the terminal. */
+function settled(hold: { id: number; result: SettleResult }): string {
+  switch (hold.result) {
+    case 'released':
+      return 'released';
+    case 'still_held':
+      return 'still held: another required inspection is not completed';
+    case 'held_for_findings':
+      return `still held: the inspections found something (tandem hold show ${hold.id}); only a two-officer override lets it leave (POST /v1/holds/${hold.id}/overrides)`;
+    case 'not_active':
+      return 'no longer active (released or overridden before)';
+  }
+}
+
 export function registerInspectionCommands(program: Command): void {
   const inspection = program
     .command('inspection')
@@ -46,7 +61,7 @@ export function registerInspectionCommands(program: Command): void {
         const queue = await new InspectionService(database.db).scanQueue(code);
         if (opts.json) return printJson(queue);
         process.stdout.write(
-          `${queue.scanner.code} at ${queue.scanner.port}: ${queue.items.length} boxes, ${queue.minutesPerBox.toFixed(1)} min each, ${queue.missingDeadlines} will miss their deadline\n`,
+          `${queue.scanner.code} at ${queue.scanner.port}: ${queue.items.length} ${queue.items.length === 1 ? 'box' : 'boxes'}, ${queue.minutesPerBox.toFixed(1)} min each, ${queue.missingDeadlines} will miss ${queue.missingDeadlines === 1 ? 'its' : 'their'} deadline\n`,
         );
         for (const i of queue.items)
           process.stdout.write(
@@ -129,7 +144,7 @@ export function registerInspectionCommands(program: Command): void {
           process.stdout.write(
             `referred to physical inspection ${done.referral.physicalInspectionId ?? '-'}${done.referral.queued ? ' (queued)' : ' (already required)'}\n`,
           );
-        if (done.hold) process.stdout.write(`hold ${done.hold.id}: ${done.hold.result.replace('_', ' ')}\n`);
+        if (done.hold) process.stdout.write(`hold ${done.hold.id}: ${settled(done.hold)}\n`);
       }),
     );
   inspection

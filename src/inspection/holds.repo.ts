@@ -154,11 +154,61 @@ export async function addRequirement(
   return true;
 }
 
-export type SettleResult = 'released' | 'still_held' | 'not_active';
+/**
+ * What settling a hold did: `released` lifts the barrier; `still_held` means a required inspection
+ * is not completed yet; `held_for_findings` means every required inspection is completed but they
+ * found something (see `findingsOfHold`), so the box stays until officers decide.
+ */
+export type SettleResult = 'released' | 'still_held' | 'held_for_findings' | 'not_active';
+
+/** Something an inspection of a hold found that keeps the box held once the inspections are done. */
+export interface Finding {
+  kind: 'physical_anomaly' | 'positive_reading';
+  inspectionId: number;
+  readingId: number | null;
+  /** Where the anomaly is, or the substance the reading found. */
+  detail: string;
+}
 
 /**
- * Releases an active hold when every inspection it requires is completed; otherwise leaves it.
- * Locks the hold row so two inspections finishing at once release it once.
+ * The findings that stand on a hold: a physical inspection completed with an anomaly, and a
+ * positive detection reading that no laboratory result of the same sample contradicted (a
+ * laboratory `negative` that confirms it). A scan anomaly is not one: it refers the box to a
+ * physical inspection, whose verdict decides.
+ */
+export async function findingsOfHold(db: Reader, holdId: number): Promise<Finding[]> {
+  const rows = await sql<{
+    kind: Finding['kind'];
+    inspection_id: number;
+    reading_id: number | null;
+    detail: string;
+  }>`
+    select 'physical_anomaly' as kind, i.id as inspection_id, null::bigint as reading_id,
+           coalesce(i.anomaly_region, '') as detail
+      from inspections i
+     where i.hold_id = ${holdId} and i.kind = 'physical' and i.status = 'completed' and i.verdict = 'anomaly'
+    union all
+    select 'positive_reading', r.inspection_id, r.id, coalesce(r.substance, '')
+      from detection_readings r
+      join inspections i on i.id = r.inspection_id
+     where i.hold_id = ${holdId} and r.result = 'positive'
+       and not exists (select 1 from detection_readings l
+                        where l.confirms_reading_id = r.id and l.result = 'negative')
+     order by 2, 3 nulls first`.execute(db);
+  return rows.rows.map((r) => ({
+    kind: r.kind,
+    inspectionId: Number(r.inspection_id),
+    readingId: r.reading_id === null ? null : Number(r.reading_id),
+    detail: r.detail,
+  }));
+}
+
+/**
+ * Releases an active hold when every inspection it requires is completed and they found nothing
+ * that stands; otherwise leaves it. A hold kept for findings has its labelled outcome written all
+ * the same (its inspections are done), and is lifted only by a two-officer override, or released
+ * here once a laboratory result clears its last finding. Locks the hold row so two inspections
+ * finishing at once release it once.
  */
 export async function settleHold(trx: Trx, holdId: number, actor: string): Promise<SettleResult> {
   const hold = await trx
@@ -169,6 +219,19 @@ export async function settleHold(trx: Trx, holdId: number, actor: string): Promi
     .executeTakeFirst();
   if (hold?.status !== 'active') return 'not_active';
   if (!(await inspectionsComplete(trx, holdId, hold.required))) return 'still_held';
+  const findings = await findingsOfHold(trx, holdId);
+  if (findings.length > 0) {
+    await writeAudit(trx, {
+      actor,
+      action: 'hold.kept_for_findings',
+      entityType: 'hold',
+      entityId: holdId,
+      reason: 'required inspections complete, with findings: officers decide',
+      details: { containerNumber: hold.container_number, findings },
+    });
+    await recordHoldOutcome(trx, holdId);
+    return 'held_for_findings';
+  }
   await trx
     .updateTable('holds')
     .set({ status: 'released', released_at: new Date(), released_by: actor })

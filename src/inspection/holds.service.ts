@@ -26,6 +26,7 @@ import {
   cancelUnstartedInspections,
   containerIdOf,
   findHold,
+  findingsOfHold,
   type HoldRow,
   inspectionsComplete,
   inspectionsOfHold,
@@ -170,12 +171,13 @@ export class HoldsService {
     return { items: rows.map(presentHold) };
   }
 
-  /** One hold with its inspections, overrides, recent gate questions and breaches. */
+  /** One hold with its inspections, their findings, overrides, recent gate questions and breaches. */
   async show(id: number) {
     const hold = await findHold(this.db, id);
     if (!hold) throw errors.notFound('hold', String(id));
-    const [inspections, overrides, gateQueries, breaches] = await Promise.all([
+    const [inspections, findings, overrides, gateQueries, breaches] = await Promise.all([
       inspectionsOfHold(this.db, id),
+      findingsOfHold(this.db, id),
       overridesOfHold(this.db, id),
       gateQueriesOf(this.db, hold.container_number, hold.placed_at, RECENT_GATE_QUERIES),
       listBreaches(this.db, { holdId: id, limit: 100 }),
@@ -195,6 +197,8 @@ export class HoldsService {
         verdict: i.verdict,
         anomalyRegion: i.anomaly_region,
       })),
+      /** What the inspections found that stands: an active hold with all inspections done stays for these. */
+      findings,
       overrides: overrides.map(presentOverride),
       gateQueries: gateQueries.map((q) => ({
         id: q.id,
@@ -208,12 +212,12 @@ export class HoldsService {
     };
   }
 
-  /** Asks for a hold to be lifted without its inspections; another officer must approve. */
+  /** Asks for a hold to be lifted without its inspections or despite their findings; another officer must approve. */
   async requestOverride(actor: string, holdId: number, reasonText: string) {
     const reason = reasonText.trim();
     if (reason.length < MIN_OVERRIDE_REASON)
       throw errors.validation(
-        `an override needs a written reason of at least ${MIN_OVERRIDE_REASON} characters (why may this container leave uninspected?)`,
+        `an override needs a written reason of at least ${MIN_OVERRIDE_REASON} characters (why may this container leave without its inspections, or despite what they found?)`,
         { field: 'reason', minLength: MIN_OVERRIDE_REASON },
       );
     const request = await this.db.transaction().execute(async (trx) => {

@@ -32,6 +32,8 @@ describeEachDatabase('inspection routes', (ctx) => {
       ['adam', 'administrator'],
       ['ivo', 'inspector'],
       ['ana', 'analyst'],
+      ['tom', 'targeting_officer'],
+      ['tess', 'targeting_officer'],
     ] as const) {
       await assembled.services.accounts.createUser('test', {
         username,
@@ -365,10 +367,111 @@ describeEachDatabase('inspection routes', (ctx) => {
         hold: { result: 'still_held' },
       });
       const done = await call('POST', `/v1/inspections/${physical}/complete`, 'ivo', {
-        verdict: 'anomaly',
-        anomalyRegion: 'roof panels',
+        verdict: 'clear',
       });
       expect(done.json()).toMatchObject({ hold: { id: holdId, result: 'released' } });
+    });
+  });
+
+  describe('findings', () => {
+    /** Scans the box clear (or with an anomaly) and starts its physical inspection; answers its ids. */
+    const scannedAndOpened = async (n: number, scanVerdict: object) => {
+      const holdId = (await heldContainers(ctx.database, [n], 'mandatory_profile')).get(containerNumber(n))!;
+      const scan = await inspectionOf(ctx.database, n, 'scan');
+      const physical = await inspectionOf(ctx.database, n, 'physical');
+      await call('POST', `/v1/inspections/${scan}/assign`, 'ivo', { scanner: 'ANR-S1' });
+      await call('POST', `/v1/inspections/${scan}/start`, 'ivo');
+      await call('POST', `/v1/inspections/${scan}/complete`, 'ivo', scanVerdict);
+      await call('POST', `/v1/inspections/${physical}/assign`, 'ivo', { assignee: 'team-a' });
+      await call('POST', `/v1/inspections/${physical}/start`, 'ivo');
+      return { holdId, physical };
+    };
+    const holdOf = async (id: number) => (await call('GET', `/v1/holds/${id}`, 'tom')).json();
+
+    it('keeps a box held after a positive reading that no laboratory result contradicts, whatever the verdict', async () => {
+      const { holdId, physical } = await scannedAndOpened(501, { verdict: 'clear' });
+      const field = await call('POST', `/v1/inspections/${physical}/readings`, 'ivo', {
+        deviceType: 'ion_mobility_spectrometry',
+        result: 'positive',
+        substance: 'cocaine',
+        sampleId: 'S-501-1',
+      });
+      const fieldId = field.json().id;
+      const done = await call('POST', `/v1/inspections/${physical}/complete`, 'ivo', { verdict: 'clear' });
+      expect(done.json()).toMatchObject({ hold: { id: holdId, result: 'held_for_findings' } });
+      expect(await holdOf(holdId)).toMatchObject({
+        status: 'active',
+        findings: [
+          { kind: 'positive_reading', inspectionId: physical, readingId: fieldId, detail: 'cocaine' },
+        ],
+      });
+      // A laboratory result that does not contradict it leaves the box held.
+      const lab = (result: string) =>
+        call('POST', `/v1/inspections/${physical}/readings`, 'ivo', {
+          deviceType: 'laboratory',
+          result,
+          sampleId: 'S-501-1',
+          confirmsReadingId: fieldId,
+        });
+      expect((await lab('inconclusive')).statusCode).toBe(201);
+      expect((await holdOf(holdId)).status).toBe('active');
+      // The laboratory finds no drug in the sample: the last finding falls and the hold settles.
+      expect((await lab('negative')).statusCode).toBe(201);
+      expect(await holdOf(holdId)).toMatchObject({ status: 'released', findings: [] });
+      const audit = await ctx.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity_type', '=', 'hold')
+        .where('entity_id', '=', String(holdId))
+        .orderBy('id')
+        .execute();
+      expect(audit.map((a) => a.action)).toEqual([
+        'hold.placed',
+        'hold.kept_for_findings',
+        'hold.kept_for_findings',
+        'hold.released',
+      ]);
+    });
+
+    it('keeps a box held after a physical anomaly until two officers decide', async () => {
+      const { holdId, physical } = await scannedAndOpened(502, { verdict: 'anomaly', anomalyRegion: 'roof' });
+      const done = await call('POST', `/v1/inspections/${physical}/complete`, 'ivo', {
+        verdict: 'anomaly',
+        anomalyRegion: 'roof panels, rear third',
+      });
+      expect(done.json()).toMatchObject({ hold: { id: holdId, result: 'held_for_findings' } });
+      expect(await holdOf(holdId)).toMatchObject({
+        status: 'active',
+        findings: [
+          {
+            kind: 'physical_anomaly',
+            inspectionId: physical,
+            readingId: null,
+            detail: 'roof panels, rear third',
+          },
+        ],
+      });
+      // The labelled outcome is written: the inspections are done, whatever the officers decide.
+      const outcome = await ctx.database.db
+        .selectFrom('inspection_outcomes')
+        .select(['hit', 'kind'])
+        .where('hold_id', '=', holdId)
+        .executeTakeFirstOrThrow();
+      expect(outcome).toEqual({ hit: false, kind: 'scan_and_physical' });
+      const asked = await call('POST', `/v1/holds/${holdId}/overrides`, 'tom', {
+        reason: 'false wall holds the reefer wiring; goods match the manifest',
+      });
+      expect(asked.statusCode).toBe(201);
+      const approved = await call(
+        'POST',
+        `/v1/holds/${holdId}/overrides/${asked.json().id}/approve`,
+        'tess',
+        {
+          note: 'seen the photos',
+        },
+      );
+      expect(approved.statusCode).toBe(200);
+      expect((await holdOf(holdId)).status).toBe('overridden');
     });
   });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
+import { settleHold } from './holds.repo.ts';
 import { findInspection } from './inspections.repo.ts';
 import { findReading, insertReading, type ReadingRow, readingsOfInspection } from './readings.repo.ts';
 
@@ -158,6 +159,10 @@ export class ReadingService {
           confirmsReadingId: row.confirms_reading_id,
         },
       });
+      // A laboratory result may clear the last finding that kept the box held after its
+      // inspections: the hold settles again (a released or overridden hold is left as it is).
+      if (reading.confirmsReadingId !== undefined && inspection.hold_id !== null)
+        await settleHold(trx, inspection.hold_id, actor);
       const [presented] = presentReadings([row]);
       if (!presented) throw new Error('a stored reading could not be presented');
       return presented;
