@@ -40,7 +40,7 @@ export function holdRoutes(holds: HoldsService): RouteModule {
       )
       .handle(({ query }) => holds.list(query)),
     route('GET', '/v1/holds/:id', 'holds:read')
-      .summary('One hold with its inspections, overrides, recent gate questions and breaches')
+      .summary('One hold with its inspections, the findings that keep it, overrides, recent gate questions and breaches')
       .params(z.object({ id }))
       .handle(({ params }) => holds.show(params.id)),
     route('POST', '/v1/holds/:id/overrides', 'holds:override')
