@@ -10,6 +10,9 @@ import {
   newConsignment,
   newContainerEvent,
 } from '../../test/support/factories.ts';
+import { edifactFiles } from '../sim/edifact.ts';
+import { jsonFiles } from '../sim/jsonl.ts';
+import { simulateDays } from '../sim/stream.ts';
 import { ingestFile } from './ingest.service.ts';
 import type { ContainerEventRecord } from './records.ts';
 
@@ -167,6 +170,54 @@ describeEachDatabase('ingest service', (ctx) => {
     for (const e of [bare, weighed, bare])
       expect(await ingestEvent(e)).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
     expect(await stored()).toEqual([merged]);
+  });
+
+  it('reads a simulated day sent as EDIFACT and as JSON Lines as the same traffic: in either order, the second corrects no manifest', async () => {
+    const [day] = [
+      ...simulateDays({
+        ports: ['BEANR'],
+        from: '2022-01-03',
+        days: 1,
+        seed: 7,
+        scale: 0.05,
+        formats: ['edifact'],
+      }),
+    ];
+    const edifact = edifactFiles(day!).map((f) => writeFile(f.text, 'edi'));
+    const json = jsonFiles(day!)
+      .filter((f) => f.text !== '')
+      .map((f) => writeFile(f.text, 'jsonl'));
+    const totals = async (files: string[]) => {
+      const sum = { accepted: 0, updated: 0, unchanged: 0, quarantined: 0 };
+      for (const f of files) {
+        const s = await ingestFile(ctx.database, f, { actor: 'test' });
+        sum.accepted += s.accepted;
+        sum.updated += s.updated;
+        sum.unchanged += s.unchanged;
+        sum.quarantined += s.quarantined;
+      }
+      return sum;
+    };
+    const manifests = () =>
+      ctx.database.db
+        .selectFrom('consignments')
+        .select(['transport_document_number', 'declared_at', 'updated_at'])
+        .execute();
+    const first = await totals(edifact);
+    expect(first.accepted).toBeGreaterThan(50);
+    const stored = await manifests();
+    // The JSON Lines add no consignment and change none (the same declaration time, the same
+    // parties): only container events may gain detail the terminal messages lack.
+    const second = await totals(json);
+    expect(second).toMatchObject({ accepted: 0, quarantined: 0 });
+    expect(await manifests()).toEqual(stored);
+    // Each again, in any order, changes nothing at all.
+    for (const files of [edifact, json, edifact])
+      expect(await totals(files)).toMatchObject({ accepted: 0, updated: 0, quarantined: 0 });
+    // An EORI given in a NAD (code list EORI) is kept once, in the party's EORI field.
+    const parties = await ctx.database.db.selectFrom('parties').select(['eori', 'identifiers']).execute();
+    expect(parties.filter((p) => p.eori !== null).length).toBeGreaterThan(0);
+    for (const p of parties) expect(p.identifiers).not.toHaveProperty('EORI');
   });
 
   it('quarantines an invalid record with its position, field and reason, and keeps the valid ones beside it', async () => {

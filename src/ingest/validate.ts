@@ -133,10 +133,21 @@ function checkPortCallFields(c: Checker, p: PortCallRecord, prefix: string): Por
 
 function checkParty(c: Checker, party: PartyRecord | undefined, field: string): PartyRecord | undefined {
   if (!party) return undefined;
+  // The EORI number has a field of its own. An identifier under the code list EORI (as a NAD
+  // gives it) is the same number: it is kept there only, so that a party reads the same whatever
+  // the format it came in, and a manifest sent as EDIFACT and as JSON is not a correction.
+  let identifiers = party.identifiers;
+  let given = party.eori;
+  const listed = identifiers.EORI;
+  if (listed !== undefined && (given === undefined || given.toUpperCase() === listed.toUpperCase())) {
+    given ??= listed;
+    identifiers = Object.fromEntries(Object.entries(identifiers).filter(([list]) => list !== 'EORI'));
+  }
   return {
     ...party,
+    identifiers,
     country: c.check(`${field}.country`, party.country, country),
-    eori: c.check(`${field}.eori`, party.eori, eori),
+    eori: c.check(`${field}.eori`, given, eori),
   };
 }
 

@@ -5,9 +5,17 @@
  * docs/simulator.md ("EDIFACT layout") so the mapper authors can check them; the escaping is
  * the shared writer's (src/lib/edifact/writer.ts).
  */
-import { formatSegment, formatUna } from '../lib/edifact/index.ts';
+
 import type { PartyRecord } from '../ingest/records.ts';
-import type { CallTraffic, DayTraffic, ManifestConsignment, Move, VesselCall } from './traffic.ts';
+import { formatSegment, formatUna } from '../lib/edifact/index.ts';
+import {
+  type CallTraffic,
+  type DayTraffic,
+  type ManifestConsignment,
+  type Move,
+  manifestDeclaredAt,
+  type VesselCall,
+} from './traffic.ts';
 
 type El = string | readonly string[];
 
@@ -21,7 +29,10 @@ export function dtm203(ms: number): string {
 /** Accumulates one message's segments and counts them for UNT. */
 class MessageBuilder {
   private readonly lines: string[] = [];
-  constructor(private readonly reference: string, type: string) {
+  constructor(
+    private readonly reference: string,
+    type: string,
+  ) {
     this.seg('UNH', [reference, [type, 'D', '95B', 'UN']]);
   }
   seg(tag: string, elements: readonly El[]): void {
@@ -44,7 +55,13 @@ function wrap(i: Interchange, messages: string[]): string {
   const d = dtm203(i.preparedAt);
   const head = [
     formatUna(),
-    formatSegment('UNB', [['UNOC', '3'], i.sender, i.recipient, [d.slice(2, 8), d.slice(8, 12)], i.reference]),
+    formatSegment('UNB', [
+      ['UNOC', '3'],
+      i.sender,
+      i.recipient,
+      [d.slice(2, 8), d.slice(8, 12)],
+      i.reference,
+    ]),
   ].join('\n');
   return `${head}\n${messages.join('')}${formatSegment('UNZ', [String(messages.length), i.reference])}\n`;
 }
@@ -52,19 +69,37 @@ function wrap(i: Interchange, messages: string[]): string {
 const loc = (qualifier: string, code: string, related?: string): El[] =>
   related ? [qualifier, [code, '139', '6'], [related, 'TER', 'ZZZ']] : [qualifier, [code, '139', '6']];
 
-const vesselTdt = (c: VesselCall): El[] => ['20', c.voyage, '1', '', [c.carrier, '172', '20'], '', '', [c.vesselImo, '146', '11', c.vesselName]];
+const vesselTdt = (c: VesselCall): El[] => [
+  '20',
+  c.voyage,
+  '1',
+  '',
+  [c.carrier, '172', '20'],
+  '',
+  '',
+  [c.vesselImo, '146', '11', c.vesselName],
+];
 
 /** NAD+qualifier+id:EORI++name+street+city++postcode+country (C080 name, C059 street). */
 function nad(qualifier: string, p: PartyRecord): El[] {
-  return [qualifier, p.eori ? [p.eori, 'EORI'] : '', '', p.name, p.street ?? '', p.city ?? '', '', p.postcode ?? '', p.country ?? ''];
+  return [
+    qualifier,
+    p.eori ? [p.eori, 'EORI'] : '',
+    '',
+    p.name,
+    p.street ?? '',
+    p.city ?? '',
+    '',
+    p.postcode ?? '',
+    p.country ?? '',
+  ];
 }
 
 function cuscarMessage(reference: string, t: CallTraffic): string {
   const m = new MessageBuilder(reference, 'CUSCAR');
   const c = t.call;
-  const declaredAt = Math.min(...t.consignments.map((k) => k.declaredAt));
   m.seg('BGM', ['85', `CR${c.voyage}${c.vesselImo}`, '9']);
-  m.seg('DTM', [['137', dtm203(declaredAt), '203']]);
+  m.seg('DTM', [['137', dtm203(manifestDeclaredAt(t)), '203']]);
   m.seg('TDT', vesselTdt(c));
   for (const p of c.previousPorts) m.seg('LOC', loc('125', p));
   m.seg('LOC', loc('60', c.port, c.terminal));
@@ -103,12 +138,28 @@ function consignmentSegments(m: MessageBuilder, k: ManifestConsignment, n: numbe
 }
 
 function equipment(m: MessageBuilder, e: Move): void {
-  m.seg('EQD', ['CN', e.containerNumber, [e.sizeType, '102', '5'], '', String(e.direction), e.full ? '5' : '4']);
+  m.seg('EQD', [
+    'CN',
+    e.containerNumber,
+    [e.sizeType, '102', '5'],
+    '',
+    String(e.direction),
+    e.full ? '5' : '4',
+  ]);
 }
 
-function coarriMessage(reference: string, call: VesselCall, moves: Move[], kind: 'discharge' | 'loading'): string {
+function coarriMessage(
+  reference: string,
+  call: VesselCall,
+  moves: Move[],
+  kind: 'discharge' | 'loading',
+): string {
   const m = new MessageBuilder(reference, 'COARRI');
-  m.seg('BGM', [kind === 'discharge' ? '98' : '122', `${kind === 'discharge' ? 'D' : 'L'}${call.voyage}${call.vesselImo}`, '9']);
+  m.seg('BGM', [
+    kind === 'discharge' ? '98' : '122',
+    `${kind === 'discharge' ? 'D' : 'L'}${call.voyage}${call.vesselImo}`,
+    '9',
+  ]);
   m.seg('DTM', [['137', dtm203(call.etd), '203']]);
   m.seg('TDT', vesselTdt(call));
   m.seg('LOC', loc(kind === 'discharge' ? '11' : '9', call.port, call.terminal));
@@ -121,27 +172,49 @@ function coarriMessage(reference: string, call: VesselCall, moves: Move[], kind:
     if (e.cell) m.seg('LOC', ['147', [e.cell, '', '5']]);
     if (kind === 'discharge' && e.portOfLoading) m.seg('LOC', loc('9', e.portOfLoading));
     if (kind === 'loading' && e.portOfDischarge) m.seg('LOC', loc('11', e.portOfDischarge));
-    if (e.verifiedGrossMassKg !== undefined) m.seg('MEA', ['AAE', 'VGM', ['KGM', String(e.verifiedGrossMassKg)]]);
+    if (e.verifiedGrossMassKg !== undefined)
+      m.seg('MEA', ['AAE', 'VGM', ['KGM', String(e.verifiedGrossMassKg)]]);
     for (const s of e.seals) m.seg('SEL', [s, 'CA']);
   }
   m.seg('CNT', [['16', String(moves.length)]]);
   return m.finish();
 }
 
-function codecoMessage(reference: string, port: string, terminal: string, moves: Move[], gate: 'in' | 'out', date: string): string {
+function codecoMessage(
+  reference: string,
+  port: string,
+  terminal: string,
+  moves: Move[],
+  gate: 'in' | 'out',
+  date: string,
+): string {
   const m = new MessageBuilder(reference, 'CODECO');
-  m.seg('BGM', [gate === 'in' ? '36' : '34', `G${gate === 'in' ? 'I' : 'O'}${terminal}${date.replaceAll('-', '')}`, '9']);
+  m.seg('BGM', [
+    gate === 'in' ? '36' : '34',
+    `G${gate === 'in' ? 'I' : 'O'}${terminal}${date.replaceAll('-', '')}`,
+    '9',
+  ]);
   m.seg('DTM', [['137', dtm203(Date.parse(`${date}T23:59:00Z`)), '203']]);
   for (const e of moves) {
     equipment(m, e);
     m.seg('DTM', [['7', dtm203(e.at), '203']]);
     m.seg('LOC', loc('165', port, terminal));
     if (gate === 'in' && e.portOfDischarge) m.seg('LOC', loc('11', e.portOfDischarge));
-    if (e.verifiedGrossMassKg !== undefined) m.seg('MEA', ['AAE', 'VGM', ['KGM', String(e.verifiedGrossMassKg)]]);
+    if (e.verifiedGrossMassKg !== undefined)
+      m.seg('MEA', ['AAE', 'VGM', ['KGM', String(e.verifiedGrossMassKg)]]);
     for (const s of e.seals) m.seg('SEL', [s, 'CA']);
     // Inland transport: stage 10 pre-carriage (gate-in) / 30 on-carriage (gate-out), mode 3 road,
     // haulier name in C040, truck plate in C222.
-    m.seg('TDT', [gate === 'in' ? '10' : '30', '', '3', '', ['', '', '', e.haulier ?? ''], '', '', [e.truckPlate ?? '']]);
+    m.seg('TDT', [
+      gate === 'in' ? '10' : '30',
+      '',
+      '3',
+      '',
+      ['', '', '', e.haulier ?? ''],
+      '',
+      '',
+      [e.truckPlate ?? ''],
+    ]);
   }
   m.seg('CNT', [['16', String(moves.length)]]);
   return m.finish();
@@ -164,16 +237,26 @@ export function edifactFiles(day: DayTraffic): { name: string; kind: EdifactKind
   const manifests = day.calls.filter((c) => c.consignments.length > 0);
   if (manifests.length > 0) {
     const messages = manifests.map((c, i) => cuscarMessage(`M${stamp}${ref(i)}`, c));
-    out.push({ name: `${day.port}-${stamp}-CUSCAR.edi`, kind: 'CUSCAR', text: wrap(interchange(1), messages) });
+    out.push({
+      name: `${day.port}-${stamp}-CUSCAR.edi`,
+      kind: 'CUSCAR',
+      text: wrap(interchange(1), messages),
+    });
   }
   const coarri: string[] = [];
   for (const c of day.calls) {
-    if (c.discharges.length > 0) coarri.push(coarriMessage(`A${stamp}${ref(coarri.length)}`, c.call, c.discharges, 'discharge'));
-    if (c.loads.length > 0) coarri.push(coarriMessage(`A${stamp}${ref(coarri.length)}`, c.call, c.loads, 'loading'));
+    if (c.discharges.length > 0)
+      coarri.push(coarriMessage(`A${stamp}${ref(coarri.length)}`, c.call, c.discharges, 'discharge'));
+    if (c.loads.length > 0)
+      coarri.push(coarriMessage(`A${stamp}${ref(coarri.length)}`, c.call, c.loads, 'loading'));
   }
-  if (coarri.length > 0) out.push({ name: `${day.port}-${stamp}-COARRI.edi`, kind: 'COARRI', text: wrap(interchange(2), coarri) });
+  if (coarri.length > 0)
+    out.push({ name: `${day.port}-${stamp}-COARRI.edi`, kind: 'COARRI', text: wrap(interchange(2), coarri) });
   const codeco: string[] = [];
-  for (const [gate, moves] of [['in', day.gateIns], ['out', day.gateOuts]] as const) {
+  for (const [gate, moves] of [
+    ['in', day.gateIns],
+    ['out', day.gateOuts],
+  ] as const) {
     const byTerminal = new Map<string, Move[]>();
     for (const e of moves) {
       const list = byTerminal.get(e.terminal);
@@ -184,6 +267,7 @@ export function edifactFiles(day: DayTraffic): { name: string; kind: EdifactKind
       codeco.push(codecoMessage(`C${stamp}${ref(codeco.length)}`, day.port, terminal, list, gate, day.date));
     }
   }
-  if (codeco.length > 0) out.push({ name: `${day.port}-${stamp}-CODECO.edi`, kind: 'CODECO', text: wrap(interchange(3), codeco) });
+  if (codeco.length > 0)
+    out.push({ name: `${day.port}-${stamp}-CODECO.edi`, kind: 'CODECO', text: wrap(interchange(3), codeco) });
   return out;
 }

@@ -4,7 +4,14 @@
  * EDIFACT files, so either can be ingested.
  */
 import type { ConsignmentRecord, ContainerEventRecord, PortCallRecord } from '../ingest/records.ts';
-import type { CallTraffic, DayTraffic, ManifestConsignment, Move, VesselCall } from './traffic.ts';
+import {
+  type CallTraffic,
+  type DayTraffic,
+  type ManifestConsignment,
+  type Move,
+  manifestDeclaredAt,
+  type VesselCall,
+} from './traffic.ts';
 
 /** ISO 8601 UTC without milliseconds (times are whole minutes). */
 export function isoMinute(ms: number): string {
@@ -24,7 +31,16 @@ export function portCallRecord(c: VesselCall): PortCallRecord {
   };
 }
 
-export function consignmentRecord(k: ManifestConsignment, call: VesselCall): ConsignmentRecord {
+/**
+ * A consignment as the JSON feed carries it, declared at `declaredAt`: the time of its call's
+ * manifest (`manifestDeclaredAt`), as in the CUSCAR, so that both formats hold the same records
+ * and ingesting one after the other corrects nothing.
+ */
+export function consignmentRecord(
+  k: ManifestConsignment,
+  call: VesselCall,
+  declaredAt: number,
+): ConsignmentRecord {
   const record: ConsignmentRecord = {
     transportDocumentNumber: k.transportDocumentNumber,
     portCall: portCallRecord(call),
@@ -38,7 +54,7 @@ export function consignmentRecord(k: ManifestConsignment, call: VesselCall): Con
     transshipmentPorts: k.transshipmentPorts,
     totalPackages: k.packages,
     grossMassKg: k.grossMassKg,
-    declaredAt: isoMinute(k.declaredAt),
+    declaredAt: isoMinute(declaredAt),
     goods: [
       {
         lineNumber: 1,
@@ -93,8 +109,12 @@ const line = (type: string, record: object) => `${JSON.stringify({ type, ...reco
 function callLines(t: CallTraffic): { calls: string; consignments: string; events: string } {
   return {
     calls: line('port_call', portCallRecord(t.call)),
-    consignments: t.consignments.map((k) => line('consignment', consignmentRecord(k, t.call))).join(''),
-    events: [...t.discharges, ...t.loads].map((e) => line('container_event', containerEventRecord(e))).join(''),
+    consignments: t.consignments
+      .map((k) => line('consignment', consignmentRecord(k, t.call, manifestDeclaredAt(t))))
+      .join(''),
+    events: [...t.discharges, ...t.loads]
+      .map((e) => line('container_event', containerEventRecord(e)))
+      .join(''),
   };
 }
 
@@ -109,7 +129,8 @@ export function jsonFiles(day: DayTraffic): { name: string; text: string }[] {
     consignments += l.consignments;
     events += l.events;
   }
-  for (const e of [...day.gateIns, ...day.gateOuts]) events += line('container_event', containerEventRecord(e));
+  for (const e of [...day.gateIns, ...day.gateOuts])
+    events += line('container_event', containerEventRecord(e));
   return [
     { name: 'port-calls.jsonl', text: calls },
     { name: 'consignments.jsonl', text: consignments },

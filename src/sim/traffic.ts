@@ -81,6 +81,15 @@ export interface CallTraffic {
   loads: Move[];
 }
 
+/**
+ * When the call's cargo report was filed: one manifest declares all the call's consignments, at
+ * the time of the earliest of them (the CUSCAR's DTM+137; the JSON feed gives each consignment
+ * the same time).
+ */
+export function manifestDeclaredAt(t: CallTraffic): number {
+  return Math.min(...t.consignments.map((k) => k.declaredAt));
+}
+
 export interface DayStats {
   discharged: number;
   loaded: number;
