@@ -61,7 +61,14 @@ describeEachDatabase('barrier: a simulated week end to end', (ctx) => {
   let yard: Move[] = [];
   const gateAnswers = { HOLD: 0, RELEASE: 0 };
   const heldContainers = new Set<string>();
-  const recorded = { seizures: 0, massKg: 0, byPort: new Map<string, { n: number; kg: number }>(), holds: 0 };
+  const recorded = {
+    seizures: 0,
+    massKg: 0,
+    byPort: new Map<string, { n: number; kg: number }>(),
+    holds: 0,
+    /** Holds of boxes where drugs were found: released by two officers after the seizure. */
+    overridden: new Set<number>(),
+  };
   let fileNo = 0;
   /** Holds the gate answered HOLD for right after they were placed. */
   const heldAtGate = new Set<number>();
@@ -176,6 +183,14 @@ describeEachDatabase('barrier: a simulated week end to end', (ctx) => {
           placeInContainer: contaminated.location,
           evidence: [{ label: `BAG-${p.id}`, description: 'sealed evidence bag', holder: 'inspector.week' }],
         });
+        // The find keeps the box held; two officers let it go on to its consignee once the drugs are seized.
+        const asked = await api(tokens.officer!, 'POST', `/v1/holds/${p.holdId}/overrides`, {
+          reason: `cocaine seized (${contaminated.massKg} kg); the container goes on to its consignee`,
+        });
+        await api(tokens.officer2!, 'POST', `/v1/holds/${p.holdId}/overrides/${asked.id}/approve`, {
+          note: 'seizure recorded, evidence in custody',
+        });
+        recorded.overridden.add(p.holdId);
         recorded.seizures += 1;
         recorded.massKg += contaminated.massKg;
         const port = recorded.byPort.get(p.port) ?? { n: 0, kg: 0 };
@@ -196,6 +211,7 @@ describeEachDatabase('barrier: a simulated week end to end', (ctx) => {
     tokens.terminal = await token('terminal-week', rolePermissions.terminal);
     tokens.inspector = await token('inspection-team', rolePermissions.inspector);
     tokens.officer = await token('officer-week', rolePermissions.targeting_officer);
+    tokens.officer2 = await token('officer-week-2', rolePermissions.targeting_officer);
     tokens.analyst = await token('analyst-week', rolePermissions.analyst);
     tokens.admin = await token('admin-week', rolePermissions.administrator);
     const config = loadConfig({
@@ -276,13 +292,18 @@ describeEachDatabase('barrier: a simulated week end to end', (ctx) => {
     // The backlog made the terminal keep boxes back at least once.
     expect(gateAnswers.HOLD).toBeGreaterThan(0);
     expect(gateAnswers.RELEASE).toBeGreaterThan(0);
-    expect(holds.filter((h) => h.status !== 'released')).toEqual([]);
+    // Released by their inspections, except where drugs were found: those by two officers.
+    expect(
+      holds.filter((h) => h.status !== (recorded.overridden.has(h.id) ? 'overridden' : 'released')),
+    ).toEqual([]);
     // Every box the gate held at some point has left since, after its inspections.
     expect(yard).toEqual([]);
     for (const n of heldContainers) {
       const answer = await api(tokens.terminal!, 'GET', `/v1/release/${n}`);
       expect(answer.decision).toBe('RELEASE');
-      expect(answer.reasons).toContain('INSPECTIONS_COMPLETE');
+      expect(answer.reasons).toEqual([
+        recorded.overridden.has(answer.holdId) ? 'OVERRIDDEN' : 'INSPECTIONS_COMPLETE',
+      ]);
     }
   });
 

@@ -165,17 +165,25 @@ export interface HoldOrigin {
   source: HoldSource;
   selectionReason: 'mandatory_profile' | 'risk' | 'exploration' | 'manual' | null;
   assessmentId: number | null;
+  /** The champion model that scored the hold's assessment; null when profiles alone scored it. */
+  modelVersion: number | null;
 }
 
-const holdOriginColumns = [
-  'id',
-  'source',
-  'selection_reason as selectionReason',
-  'assessment_id as assessmentId',
-] as const;
+/** Holds with the model version of their assessment, for `HoldOrigin`. */
+const holdOrigins = (trx: Trx) =>
+  trx
+    .selectFrom('holds')
+    .leftJoin('assessments', 'assessments.id', 'holds.assessment_id')
+    .select([
+      'holds.id',
+      'holds.source',
+      'holds.selection_reason as selectionReason',
+      'holds.assessment_id as assessmentId',
+      'assessments.model_version as modelVersion',
+    ]);
 
 export async function findHoldOrigin(trx: Trx, holdId: number): Promise<HoldOrigin | undefined> {
-  return trx.selectFrom('holds').select(holdOriginColumns).where('id', '=', holdId).executeTakeFirst();
+  return holdOrigins(trx).where('holds.id', '=', holdId).executeTakeFirst();
 }
 
 /**
@@ -189,15 +197,13 @@ export async function recentHoldAt(
   seizedAt: Date,
 ): Promise<HoldOrigin | undefined> {
   const earliest = new Date(seizedAt.getTime() - SEIZURE_HOLD_WINDOW_DAYS * 86_400_000);
-  return trx
-    .selectFrom('holds')
-    .select(holdOriginColumns)
-    .where('container_id', '=', containerId)
-    .where('port_locode', '=', port)
-    .where('placed_at', '<=', seizedAt)
-    .where('placed_at', '>=', earliest)
-    .orderBy('placed_at', 'desc')
-    .orderBy('id', 'desc')
+  return holdOrigins(trx)
+    .where('holds.container_id', '=', containerId)
+    .where('holds.port_locode', '=', port)
+    .where('holds.placed_at', '<=', seizedAt)
+    .where('holds.placed_at', '>=', earliest)
+    .orderBy('holds.placed_at', 'desc')
+    .orderBy('holds.id', 'desc')
     .limit(1)
     .executeTakeFirst();
 }

@@ -83,7 +83,7 @@ export interface Seizure extends SeizureRow {
 
 /** The detection source a hold implies when the recorder names none. */
 export function detectionSourceOf(
-  hold: Pick<HoldOrigin, 'source' | 'selectionReason'> | undefined,
+  hold: Pick<HoldOrigin, 'source' | 'selectionReason' | 'modelVersion'> | undefined,
 ): DetectionSource {
   if (!hold) return 'manual';
   if (hold.source === 'partner_alert') return 'partner_intelligence';
@@ -91,7 +91,8 @@ export function detectionSourceOf(
     case 'mandatory_profile':
       return 'profile';
     case 'risk':
-      return 'model';
+      // Without a champion model the risk score is the profiles' alone.
+      return hold.modelVersion === null ? 'profile' : 'model';
     case 'exploration':
       return 'random';
     default:

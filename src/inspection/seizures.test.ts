@@ -12,6 +12,7 @@ import { createLogger } from '../logger.ts';
 import { type BarrierSample, seedBarrierSample } from '../stats/stats-fixtures.ts';
 import { verifyCustody } from './custody.service.ts';
 import { CUSTODY_GENESIS, checkChain, custodyHash, type StoredCustodyEntry } from './custody.ts';
+import type { HoldOrigin } from './seizures.repo.ts';
 import { detectionSourceOf } from './seizures.service.ts';
 
 const config = loadConfig({
@@ -75,13 +76,18 @@ describe('chain of custody, pure', () => {
   });
 
   it('derives the detection source from the hold', () => {
-    expect(detectionSourceOf({ source: 'selection', selectionReason: 'mandatory_profile' })).toBe('profile');
-    expect(detectionSourceOf({ source: 'selection', selectionReason: 'risk' })).toBe('model');
-    expect(detectionSourceOf({ source: 'selection', selectionReason: 'exploration' })).toBe('random');
-    expect(detectionSourceOf({ source: 'manual', selectionReason: 'manual' })).toBe('manual');
-    expect(detectionSourceOf({ source: 'partner_alert', selectionReason: null })).toBe(
-      'partner_intelligence',
-    );
+    const origin = (
+      source: HoldOrigin['source'],
+      selectionReason: HoldOrigin['selectionReason'],
+      modelVersion: number | null = 3,
+    ) => ({ source, selectionReason, modelVersion });
+    expect(detectionSourceOf(origin('selection', 'mandatory_profile'))).toBe('profile');
+    expect(detectionSourceOf(origin('selection', 'risk'))).toBe('model');
+    // No champion model scored it: the profiles did.
+    expect(detectionSourceOf(origin('selection', 'risk', null))).toBe('profile');
+    expect(detectionSourceOf(origin('selection', 'exploration'))).toBe('random');
+    expect(detectionSourceOf(origin('manual', 'manual'))).toBe('manual');
+    expect(detectionSourceOf(origin('partner_alert', null))).toBe('partner_intelligence');
     expect(detectionSourceOf(undefined)).toBe('manual');
   });
 });

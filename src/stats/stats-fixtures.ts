@@ -12,7 +12,8 @@
  * | h7   | 7 (CR)    | NLRTM | 2026-03-05 | mandatory_profile | P1       | no: overridden, then left (a breach row too) | – |
  * | h8   | 8 (EC)    | BEANR | 2026-01-25 | risk              | P2       | scan, clear        | – |
  * and S5: heroin 5 kg in container 3 at BEANR on 2025-12-30, recorded by container number with no
- * hold (manual).
+ * hold (manual). Every assessment was scored by champion model v1, so a risk selection's seizure
+ * counts as found by the model.
  */
 import { sql } from 'kysely';
 import {
@@ -153,6 +154,7 @@ export async function seedBarrierSample(
         decision_date: h.day,
         decision_at: `${h.day}T08:00:00Z`,
         score: 50,
+        model_version: 1,
         profile_hits: JSON.stringify(h.profiles),
         selected: true,
         selection_reason: h.reason,
