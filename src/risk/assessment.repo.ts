@@ -208,6 +208,32 @@ export async function candidatesOfDay(db: Db, port: string, date: string): Promi
   }));
 }
 
+/**
+ * Containers that earlier selection runs of the port-day held (whatever the hold's state now), with
+ * the reason and probability of that selection. Holds are sticky, so these keep their place in
+ * every later run of the day.
+ */
+export async function selectionHoldsOfDay(
+  db: Db,
+  port: string,
+  date: string,
+): Promise<Map<number, { reason: SelectionReason; probability: number }>> {
+  const rows = await db
+    .selectFrom('holds')
+    .select(['container_id', 'selection_reason', 'selection_probability'])
+    .where('port_locode', '=', port)
+    .where('decision_date', '=', date)
+    .where('source', 'in', ['selection', 'partner_alert'])
+    .where('selection_reason', 'is not', null)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.container_id,
+      { reason: r.selection_reason as SelectionReason, probability: r.selection_probability },
+    ]),
+  );
+}
+
 /** What a correlation hit names: the entity it matched. */
 export interface HitTarget {
   entityType: 'container' | 'consignment' | 'container_event' | 'port_call' | 'party';

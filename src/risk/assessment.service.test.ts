@@ -294,4 +294,43 @@ describeEachDatabase('risk assessment', (ctx) => {
     expect(after.selection_reason).toBe('mandatory_profile');
     expect(after.reason).toContain('always-select profiles hit: "Seal changed" v1');
   });
+
+  it('never holds more boxes than the capacity when a port-day is selected again: earlier picks keep their place', async () => {
+    await setScannerCapacity(db(), 'BEANR', 3, 'test');
+    const date = '2022-02-02';
+    const first = Array.from({ length: 8 }, (_, i) => consignment(601 + i, 30));
+    await ingestRecords(
+      ctx.database,
+      first.map((c) => ({ type: 'consignment' as const, ...c })),
+    );
+    const heldOfDay = () =>
+      db()
+        .selectFrom('holds')
+        .select(['container_number', 'selection_reason', 'selection_probability'])
+        .where('decision_date', '=', date)
+        .orderBy('container_number')
+        .execute();
+    const run = (explorationShare: number) =>
+      assessPortDay(db(), 'BEANR', date, { profiles, explorationShare });
+    expect((await run(0)).portDays[0]?.selection).toMatchObject({ capacity: 3, selected: 3, exploration: 0 });
+    const held = await heldOfDay();
+    expect(held).toHaveLength(3);
+    // Again with every free slot for exploration: the same three boxes, with their earlier reasons.
+    expect((await run(1)).portDays[0]?.selection).toMatchObject({
+      selected: 3,
+      exploration: 0,
+      overCapacity: 0,
+    });
+    expect(await heldOfDay()).toEqual(held);
+    // Riskier boxes arrive later that day: the capacity is taken, so they wait for an officer.
+    const later = [consignment(612, 30), consignment(616, 30)];
+    await ingestRecords(
+      ctx.database,
+      later.map((c) => ({ type: 'consignment' as const, ...c })),
+    );
+    expect((await run(0)).portDays[0]?.selection).toMatchObject({ candidates: 10, selected: 3 });
+    expect(await heldOfDay()).toEqual(held);
+    const worklist = await new WorklistService(ctx.database).worklist('BEANR', date);
+    expect(worklist.items.map((i) => i.containerNumber).sort()).toEqual(held.map((h) => h.container_number));
+  });
 });

@@ -20,12 +20,13 @@ import {
   type CandidateRow,
   candidatesOfDay,
   clearAssessmentDue,
-  databaseClock,
   type DecisionPoint,
+  databaseClock,
   decisionPoints,
   decisionPointsOfDay,
   type SelectionWrite,
   scannerCapacity,
+  selectionHoldsOfDay,
   upsertAssessments,
   upsertSelectionRun,
   writeSelection,
@@ -164,16 +165,19 @@ export async function selectPortDay(
 ): Promise<SelectionSummary> {
   const capacity = (await scannerCapacity(db, port)) ?? 0;
   const rows = await candidatesOfDay(db, port, date);
+  const held = await selectionHoldsOfDay(db, port, date);
   // One candidate per container: a box on two bills is judged by its riskiest assessment.
   const byContainer = new Map<number, SelectionCandidate>();
   for (const r of rows) {
     const key = String(r.containerId);
     const prev = byContainer.get(r.containerId);
+    const earlier = held.get(r.containerId);
     byContainer.set(r.containerId, {
       key,
       score: Math.max(prev?.score ?? Number.NEGATIVE_INFINITY, r.score),
       mandatory: (prev?.mandatory ?? false) || r.mandatory,
       manual: (prev?.manual ?? false) || r.manual,
+      ...(earlier ? { held: earlier } : {}),
     });
   }
   const seed = `${port} ${date}`;

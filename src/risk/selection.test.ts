@@ -142,6 +142,26 @@ describe('selectForInspection', () => {
     for (const n of tally.values()) expect(n).toBeGreaterThan(850); // 1000 expected each
   });
 
+  it('keeps the boxes an earlier run held, with their reason and probability, before anything new', () => {
+    const given = candidates('a:1 b:2 c:9 d:8 e:7 f:5!');
+    const earlier = {
+      a: { reason: 'exploration', probability: 0.25 },
+      b: { reason: 'risk', probability: 1 },
+    } as const;
+    const withHeld = given.map((c) => (c.key in earlier ? { ...c, held: earlier[c.key as 'a' | 'b'] } : c));
+    const result = selectForInspection(withHeld, { capacity: 4, seed: 's', explorationShare: 0 });
+    expect(result.selected).toEqual([
+      { key: 'b', reason: 'risk', probability: 1 },
+      { key: 'a', reason: 'exploration', probability: 0.25 },
+      { key: 'f', reason: 'mandatory_profile', probability: 1 },
+      { key: 'c', reason: 'risk', probability: 1 },
+    ]);
+    // Full with held boxes: a new mandatory hit is still held, and reported beyond the capacity.
+    const full = selectForInspection(withHeld, { capacity: 2, seed: 's' });
+    expect(full.selected.map((x) => x.key)).toEqual(['b', 'a', 'f']);
+    expect(full).toMatchObject({ overCapacity: 1, overflowKeys: ['f'] });
+  });
+
   it('uses the default 5 % exploration share', () => {
     const pool = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, score: i, mandatory: false }));
     const r = selectForInspection(pool, { capacity: 100, seed: 'x' });

@@ -3,11 +3,15 @@
  *
  * Order of precedence:
  *   1. manual selections by an officer (always kept);
- *   2. mandatory profile hits ("always select" profiles). They are all selected even when they
+ *   2. containers an earlier run of the same port-day selected and held (`held`): holds are
+ *      sticky, so they keep their place, their reason and their selection probability, and take
+ *      their share of the capacity before anything new (a re-run never holds more boxes than the
+ *      capacity allows, and gives the same list when nothing changed);
+ *   3. mandatory profile hits ("always select" profiles). They are all selected even when they
  *      exceed the capacity, because a mandatory hit must be held and inspected; what does not fit
  *      is reported as `overCapacity` with the containers concerned, never dropped silently;
- *   3. the highest expected risk (score), ties broken by key so a re-run gives the same list;
- *   4. an exploration share (default 5 %) of the remaining capacity, drawn uniformly at random
+ *   4. the highest expected risk (score), ties broken by key so a re-run gives the same list;
+ *   5. an exploration share (default 5 %) of the remaining capacity, drawn uniformly at random
  *      (seeded) from the candidates not otherwise selected. Each exploration pick records its
  *      selection probability (picks ÷ pool size), so that outcomes of these inspections can be
  *      weighted by 1 / probability when a model is trained: inverse-propensity weighting keeps
@@ -29,6 +33,8 @@ export interface SelectionCandidate {
   mandatory: boolean;
   /** Selected by an officer; kept whatever the capacity. */
   manual?: boolean;
+  /** Held already by an earlier selection of this port-day, with that selection's reason and probability. */
+  held?: { reason: SelectionReason; probability: number };
 }
 
 export interface SelectionOptions {
@@ -76,8 +82,12 @@ export function selectForInspection(
 
   const selected: SelectedContainer[] = [];
   const manual = candidates.filter((c) => c.manual === true).sort(byRisk);
+  const held = candidates
+    .filter((c) => c.manual !== true && !c.mandatory && c.held !== undefined)
+    .sort(byRisk);
   const mandatory = candidates.filter((c) => c.manual !== true && c.mandatory).sort(byRisk);
   for (const c of manual) selected.push({ key: c.key, reason: 'manual', probability: 1 });
+  for (const c of held) if (c.held) selected.push({ key: c.key, ...c.held });
   const overflowKeys: string[] = [];
   for (const c of mandatory) {
     if (selected.length >= options.capacity) overflowKeys.push(c.key);
@@ -86,7 +96,9 @@ export function selectForInspection(
   const overCapacity = Math.max(0, selected.length - options.capacity);
 
   const remaining = Math.max(0, options.capacity - selected.length);
-  const rest = candidates.filter((c) => c.manual !== true && !c.mandatory).sort(byRisk);
+  const rest = candidates
+    .filter((c) => c.manual !== true && !c.mandatory && c.held === undefined)
+    .sort(byRisk);
   const explorationSlots = Math.min(Math.round(remaining * share), rest.length);
   const riskSlots = Math.min(remaining - explorationSlots, rest.length);
   for (const c of rest.slice(0, riskSlots)) selected.push({ key: c.key, reason: 'risk', probability: 1 });
