@@ -1,6 +1,8 @@
 /** `tandem assess` re-runs assessment and selection of a port-day; `tandem capacity` sets scanner capacities. */
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { writeAudit } from '../db/index.ts';
+import { errors } from '../errors.ts';
 import { listScannerCapacities, setScannerCapacity } from '../risk/assessment.repo.ts';
 import { assessPortDay } from '../risk/assessment.service.ts';
 import { cliActor, withDatabase } from './context.ts';
@@ -23,8 +25,11 @@ export function registerAssessCommands(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action((opts: { port: string; date: string; exploration: string; json?: boolean }) =>
       withDatabase(async ({ database }) => {
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date))
-          throw new Error(`--date ${opts.date}: expected YYYY-MM-DD`);
+        if (!z.iso.date().safeParse(opts.date).success)
+          throw errors.validation(`--date ${opts.date}: expected a day YYYY-MM-DD that exists`, {
+            field: 'date',
+            value: opts.date,
+          });
         const share = Number(opts.exploration);
         if (!(share >= 0 && share <= 1))
           throw new Error(`--exploration ${opts.exploration}: expected a share between 0 and 1`);
@@ -37,7 +42,7 @@ export function registerAssessCommands(program: Command): void {
             `${d.port} ${d.date}: ${x.selected} of ${x.candidates} selected under a capacity of ${x.capacity} ` +
               `(${x.mandatory} mandatory, ${x.exploration} at random)` +
               (x.overCapacity > 0
-                ? `; WARNING: mandatory selections exceed the capacity by ${x.overCapacity}`
+                ? `; WARNING: ${x.overCapacity} beyond the capacity (mandatory hits, and boxes held by earlier runs of the day)`
                 : '') +
               '\n',
           );

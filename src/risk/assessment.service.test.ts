@@ -295,7 +295,7 @@ describeEachDatabase('risk assessment', (ctx) => {
     expect(after.reason).toContain('always-select profiles hit: "Seal changed" v1');
   });
 
-  it('never holds more boxes than the capacity when a port-day is selected again: earlier picks keep their place', async () => {
+  it('counts the boxes earlier runs of a port-day held in what a new run selects, and reports them beyond the capacity', async () => {
     await setScannerCapacity(db(), 'BEANR', 3, 'test');
     const date = '2022-02-02';
     const first = Array.from({ length: 8 }, (_, i) => consignment(601 + i, 30));
@@ -303,34 +303,57 @@ describeEachDatabase('risk assessment', (ctx) => {
       ctx.database,
       first.map((c) => ({ type: 'consignment' as const, ...c })),
     );
-    const heldOfDay = () =>
-      db()
-        .selectFrom('holds')
-        .select(['container_number', 'selection_reason', 'selection_probability'])
-        .where('decision_date', '=', date)
-        .orderBy('container_number')
-        .execute();
-    const run = (explorationShare: number) =>
-      assessPortDay(db(), 'BEANR', date, { profiles, explorationShare });
-    expect((await run(0)).portDays[0]?.selection).toMatchObject({ capacity: 3, selected: 3, exploration: 0 });
-    const held = await heldOfDay();
-    expect(held).toHaveLength(3);
-    // Again with every free slot for exploration: the same three boxes, with their earlier reasons.
-    expect((await run(1)).portDays[0]?.selection).toMatchObject({
-      selected: 3,
-      exploration: 0,
-      overCapacity: 0,
-    });
-    expect(await heldOfDay()).toEqual(held);
-    // Riskier boxes arrive later that day: the capacity is taken, so they wait for an officer.
+    const heldOfDay = async () =>
+      (
+        await db()
+          .selectFrom('holds')
+          .select('container_number')
+          .where('decision_date', '=', date)
+          .orderBy('container_number')
+          .execute()
+      ).map((h) => h.container_number);
+    const run = async (explorationShare: number) => {
+      const selection = (await assessPortDay(db(), 'BEANR', date, { profiles, explorationShare })).portDays[0]
+        ?.selection;
+      // What the run says is what is held, and the worklist lists every held box.
+      const held = await heldOfDay();
+      expect(selection).toMatchObject({ selected: held.length, overCapacity: Math.max(0, held.length - 3) });
+      const worklist = await new WorklistService(ctx.database).worklist('BEANR', date);
+      expect(worklist.items.map((i) => i.containerNumber).sort()).toEqual(held);
+      expect(worklist.selection).toMatchObject({ selected: held.length });
+      return held;
+    };
+    const firstHeld = await run(0);
+    expect(firstHeld).toHaveLength(3);
+    // Every free slot to exploration: other boxes are drawn, and the first three stay held (sticky).
+    const again = await run(1);
+    expect(again).toEqual(expect.arrayContaining(firstHeld));
+    expect(again.length).toBeGreaterThan(3);
+    // Riskier boxes (reefers from Ecuador) arrive later that day: they are selected all the same.
     const later = [consignment(612, 30), consignment(616, 30)];
     await ingestRecords(
       ctx.database,
       later.map((c) => ({ type: 'consignment' as const, ...c })),
     );
-    expect((await run(0)).portDays[0]?.selection).toMatchObject({ candidates: 10, selected: 3 });
-    expect(await heldOfDay()).toEqual(held);
-    const worklist = await new WorklistService(ctx.database).worklist('BEANR', date);
-    expect(worklist.items.map((i) => i.containerNumber).sort()).toEqual(held.map((h) => h.container_number));
+    const last = await run(0);
+    const riskiest = await db()
+      .selectFrom('assessments')
+      .innerJoin('containers', 'containers.id', 'assessments.container_id')
+      .select('containers.container_number')
+      .where('decision_date', '=', date)
+      .orderBy('score', 'desc')
+      .limit(3)
+      .execute();
+    expect(riskiest.map((r) => r.container_number)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^MSCU00061[26]/)]),
+    );
+    expect(last).toEqual(expect.arrayContaining([...again, ...riskiest.map((r) => r.container_number)]));
+    // No capacity_exceeded event: that one names mandatory hits that do not fit.
+    const events = await db()
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('topic', '=', 'selection.capacity_exceeded')
+      .execute();
+    expect(events.filter((e) => (e.payload as { date: string }).date === date)).toEqual([]);
   });
 });

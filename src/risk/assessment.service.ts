@@ -252,7 +252,7 @@ export async function selectPortDay(
       entityId: `${port} ${date}`,
       details: { ...summary },
     });
-    if (result.overCapacity > 0) {
+    if (result.overflowKeys.length > 0) {
       await emitEvent(trx, 'selection.capacity_exceeded', {
         port,
         date,
@@ -262,7 +262,7 @@ export async function selectPortDay(
       });
     }
   });
-  if (result.overCapacity > 0) {
+  if (result.overflowKeys.length > 0) {
     options.logger?.warn(
       { port, date, capacity, overCapacity: result.overCapacity },
       'mandatory selections exceed the scanner capacity of the day',

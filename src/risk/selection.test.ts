@@ -142,24 +142,23 @@ describe('selectForInspection', () => {
     for (const n of tally.values()) expect(n).toBeGreaterThan(850); // 1000 expected each
   });
 
-  it('keeps the boxes an earlier run held, with their reason and probability, before anything new', () => {
+  it('keeps the boxes an earlier run held, with their reason and probability, and reports them beyond the capacity', () => {
     const given = candidates('a:1 b:2 c:9 d:8 e:7 f:5!');
     const earlier = {
       a: { reason: 'exploration', probability: 0.25 },
-      b: { reason: 'risk', probability: 1 },
+      c: { reason: 'risk', probability: 1 },
     } as const;
-    const withHeld = given.map((c) => (c.key in earlier ? { ...c, held: earlier[c.key as 'a' | 'b'] } : c));
-    const result = selectForInspection(withHeld, { capacity: 4, seed: 's', explorationShare: 0 });
+    const withHeld = given.map((c) => (c.key in earlier ? { ...c, held: earlier[c.key as 'a' | 'c'] } : c));
+    const result = selectForInspection(withHeld, { capacity: 3, seed: 's', explorationShare: 0 });
+    // This run's own picks first; then the held box it did not pick, with its earlier reason.
     expect(result.selected).toEqual([
-      { key: 'b', reason: 'risk', probability: 1 },
-      { key: 'a', reason: 'exploration', probability: 0.25 },
       { key: 'f', reason: 'mandatory_profile', probability: 1 },
       { key: 'c', reason: 'risk', probability: 1 },
+      { key: 'd', reason: 'risk', probability: 1 },
+      { key: 'a', reason: 'exploration', probability: 0.25 },
     ]);
-    // Full with held boxes: a new mandatory hit is still held, and reported beyond the capacity.
-    const full = selectForInspection(withHeld, { capacity: 2, seed: 's' });
-    expect(full.selected.map((x) => x.key)).toEqual(['b', 'a', 'f']);
-    expect(full).toMatchObject({ overCapacity: 1, overflowKeys: ['f'] });
+    expect(result).toMatchObject({ overCapacity: 1, overflowKeys: [] });
+    expect(result.counts).toEqual({ manual: 0, mandatory_profile: 1, risk: 2, exploration: 1 });
   });
 
   it('uses the default 5 % exploration share', () => {

@@ -3,15 +3,11 @@
  *
  * Order of precedence:
  *   1. manual selections by an officer (always kept);
- *   2. containers an earlier run of the same port-day selected and held (`held`): holds are
- *      sticky, so they keep their place, their reason and their selection probability, and take
- *      their share of the capacity before anything new (a re-run never holds more boxes than the
- *      capacity allows, and gives the same list when nothing changed);
- *   3. mandatory profile hits ("always select" profiles). They are all selected even when they
+ *   2. mandatory profile hits ("always select" profiles). They are all selected even when they
  *      exceed the capacity, because a mandatory hit must be held and inspected; what does not fit
  *      is reported as `overCapacity` with the containers concerned, never dropped silently;
- *   4. the highest expected risk (score), ties broken by key so a re-run gives the same list;
- *   5. an exploration share (default 5 %) of the remaining capacity, drawn uniformly at random
+ *   3. the highest expected risk (score), ties broken by key so a re-run gives the same list;
+ *   4. an exploration share (default 5 %) of the remaining capacity, drawn uniformly at random
  *      (seeded) from the candidates not otherwise selected. Each exploration pick records its
  *      selection probability (picks ÷ pool size), so that outcomes of these inspections can be
  *      weighted by 1 / probability when a model is trained: inverse-propensity weighting keeps
@@ -20,6 +16,12 @@
  *
  * Risk picks and mandatory picks have selection probability 1: given the scores they were
  * certain to be chosen.
+ *
+ * Then the containers an earlier run of the same port-day held (`held`) that this run did not
+ * pick: holds are sticky, so they stay selected with that run's reason and probability, and count
+ * in `overCapacity` when they exceed it. A port-day is selected again each time new manifests for
+ * it arrive: a riskier box arriving later is still selected, and the excess is reported, never
+ * hidden.
  */
 
 export type SelectionReason = 'mandatory_profile' | 'risk' | 'exploration' | 'manual';
@@ -56,7 +58,7 @@ export interface SelectedContainer {
 export interface SelectionResult {
   selected: SelectedContainer[];
   capacity: number;
-  /** How many selections exceed the capacity (manual and mandatory ones that could not fit). */
+  /** How many selections exceed the capacity (manual and mandatory ones that could not fit, and boxes held by earlier runs). */
   overCapacity: number;
   /** The mandatory hits beyond the capacity, in the order they were taken (highest score first). */
   overflowKeys: string[];
@@ -82,23 +84,16 @@ export function selectForInspection(
 
   const selected: SelectedContainer[] = [];
   const manual = candidates.filter((c) => c.manual === true).sort(byRisk);
-  const held = candidates
-    .filter((c) => c.manual !== true && !c.mandatory && c.held !== undefined)
-    .sort(byRisk);
   const mandatory = candidates.filter((c) => c.manual !== true && c.mandatory).sort(byRisk);
   for (const c of manual) selected.push({ key: c.key, reason: 'manual', probability: 1 });
-  for (const c of held) if (c.held) selected.push({ key: c.key, ...c.held });
   const overflowKeys: string[] = [];
   for (const c of mandatory) {
     if (selected.length >= options.capacity) overflowKeys.push(c.key);
     selected.push({ key: c.key, reason: 'mandatory_profile', probability: 1 });
   }
-  const overCapacity = Math.max(0, selected.length - options.capacity);
 
   const remaining = Math.max(0, options.capacity - selected.length);
-  const rest = candidates
-    .filter((c) => c.manual !== true && !c.mandatory && c.held === undefined)
-    .sort(byRisk);
+  const rest = candidates.filter((c) => c.manual !== true && !c.mandatory).sort(byRisk);
   const explorationSlots = Math.min(Math.round(remaining * share), rest.length);
   const riskSlots = Math.min(remaining - explorationSlots, rest.length);
   for (const c of rest.slice(0, riskSlots)) selected.push({ key: c.key, reason: 'risk', probability: 1 });
@@ -115,6 +110,10 @@ export function selectForInspection(
     if (c) selected.push({ key: c.key, reason: 'exploration', probability });
   }
 
+  const picked = new Set(selected.map((x) => x.key));
+  for (const c of [...candidates].sort(byRisk))
+    if (c.held && !picked.has(c.key)) selected.push({ key: c.key, ...c.held });
+  const overCapacity = Math.max(0, selected.length - options.capacity);
   const counts: Record<SelectionReason, number> = {
     manual: 0,
     mandatory_profile: 0,
