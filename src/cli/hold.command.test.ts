@@ -75,6 +75,24 @@ for (const kind of databaseKinds) {
       await expect(
         tandem('hold', 'place', containerNumber(11), '--reason', 'x', '--port', 'NLRTM'),
       ).rejects.toThrow(/not one of this customs service's ports/);
+      await expect(tandem('hold', 'require-physical', 'abc', '--reason', 'dog reacted')).rejects.toThrow(
+        '"abc" is not a hold id',
+      );
     });
+
+    it('adds a physical inspection to a scan-only hold', async () => {
+      const number = containerNumber(12);
+      const placed = await tandem('hold', 'place', number, '--reason', 'routine tip');
+      const holdId = Number(/^hold (\d+)/.exec(placed)?.[1]);
+      await expect(tandem('hold', 'place', number, '--reason', 'open it too', '--physical')).rejects.toThrow(
+        `tandem hold require-physical ${holdId}`,
+      );
+      expect(
+        await tandem('hold', 'require-physical', String(holdId), '--reason', 'dog reacted at the fence'),
+      ).toBe(`hold ${holdId} on ${number}: required scan, physical; the physical inspection is queued\n`);
+      expect(await tandem('gate', 'check', number)).toBe(
+        `${number}: HOLD (CUSTOMS_HOLD, SCAN_PENDING, PHYSICAL_PENDING), hold ${holdId}\n`,
+      );
+    }, 120_000);
   });
 }

@@ -116,6 +116,22 @@ export function registerHoldCommands(program: Command): void {
         }),
     );
 
+  hold
+    .command('require-physical')
+    .description('add a physical inspection to an active hold that requires only the scan')
+    .argument('<id>', 'hold id')
+    .requiredOption('--reason <text>', 'why the container must be opened (kept for officers)')
+    .option('--json', 'print as JSON')
+    .action((id: string, opts: { reason: string; json?: boolean }) =>
+      withDatabase(async (ctx) => {
+        const updated = await holdsOf(ctx).requirePhysical(cliActor(), positiveId(id, 'a hold'), opts.reason);
+        if (opts.json) return printJson(updated);
+        process.stdout.write(
+          `hold ${updated.id} on ${updated.containerNumber}: required ${updated.required.join(', ')}; the physical inspection is queued\n`,
+        );
+      }),
+    );
+
   const gate = program.command('gate').description('the release gate that terminal systems ask');
   gate
     .command('check')

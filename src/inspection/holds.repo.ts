@@ -365,10 +365,13 @@ export async function containerIdOf(trx: Trx, containerNumber: string): Promise<
 }
 
 /** The active hold of a container, if any. */
-export async function activeHoldOf(db: Reader, containerId: number): Promise<{ id: number } | undefined> {
+export async function activeHoldOf(
+  db: Reader,
+  containerId: number,
+): Promise<{ id: number; required: InspectionType[] } | undefined> {
   return db
     .selectFrom('holds')
-    .select('id')
+    .select(['id', 'required'])
     .where('container_id', '=', containerId)
     .where('status', '=', 'active')
     .executeTakeFirst();

@@ -148,6 +148,7 @@ describeEachDatabase('holds, overrides and breaches', (ctx) => {
       reason: 'open it only',
     });
     expect(physicalOnly.status).toBe(400);
+    expect(physicalOnly.body.error.message).toContain('every held box is scanned');
     const inspector = await call('ivo', 'POST', '/v1/holds', {
       containerNumber: containerNumber(2),
       port: 'BEANR',
@@ -155,6 +156,54 @@ describeEachDatabase('holds, overrides and breaches', (ctx) => {
       reason: 'not allowed',
     });
     expect(inspector.status).toBe(403);
+  });
+
+  it('adds a physical inspection to a scan-only hold, as the refusal of a second hold says', async () => {
+    const number = containerNumber(777_002, 'TGHU');
+    // The kinds in any order.
+    const placed = await call('anna', 'POST', '/v1/holds', {
+      containerNumber: number,
+      port: 'BEANR',
+      required: ['scan'],
+      reason: 'routine tip',
+    });
+    expect(placed.status).toBe(201);
+    const again = await call('bert', 'POST', '/v1/holds', {
+      containerNumber: number,
+      port: 'BEANR',
+      required: ['physical', 'scan'],
+      reason: 'open it as well',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe(
+      `container ${number} is already held (hold ${placed.body.id}, requiring scan); to have it opened too, add a physical inspection to that hold (POST /v1/holds/${placed.body.id}/requirements, or tandem hold require-physical ${placed.body.id})`,
+    );
+    const url = `/v1/holds/${placed.body.id}/requirements`;
+    expect((await call('ivo', 'POST', url, { kind: 'physical', reason: 'open it as well' })).status).toBe(
+      403,
+    );
+    expect((await call('bert', 'POST', url, { kind: 'physical', reason: 'no' })).status).toBe(400);
+    const added = await call('bert', 'POST', url, { kind: 'physical', reason: 'dog reacted at the fence' });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({
+      id: placed.body.id,
+      required: ['scan', 'physical'],
+      status: 'active',
+    });
+    expect(await gate(number)).toMatchObject({
+      reasons: ['CUSTOMS_HOLD', 'SCAN_PENDING', 'PHYSICAL_PENDING'],
+    });
+    const shown = await call('ivo', 'GET', `/v1/holds/${placed.body.id}`);
+    expect(
+      shown.body.inspections.map((i: { kind: string; status: string }) => `${i.kind} ${i.status}`),
+    ).toEqual(['scan queued', 'physical queued']);
+    const twice = await call('bert', 'POST', url, { kind: 'physical', reason: 'dog reacted at the fence' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toBe(`hold ${placed.body.id} requires a physical inspection already`);
+    expect(await auditActions('hold', placed.body.id)).toEqual([
+      { action: 'hold.placed', actor: 'user:anna', reason: 'routine tip' },
+      { action: 'hold.requirement_added', actor: 'user:bert', reason: 'dog reacted at the fence' },
+    ]);
   });
 
   it('lifts a hold only with a reasoned request and the approval of a different officer', async () => {

@@ -18,10 +18,11 @@ export function holdRoutes(holds: HoldsService): RouteModule {
         z.object({
           containerNumber: z.string().min(1).max(64),
           port: locode,
-          required: z.union([
-            z.tuple([z.literal('scan')]),
-            z.tuple([z.literal('scan'), z.literal('physical')]),
-          ]),
+          /** Any order; every held box is scanned, so `scan` must be among them. */
+          required: z
+            .array(z.enum(['scan', 'physical']))
+            .min(1)
+            .max(2),
           reason: z.string().trim().min(MIN_HOLD_REASON).max(2000),
         }),
       )
@@ -40,9 +41,22 @@ export function holdRoutes(holds: HoldsService): RouteModule {
       )
       .handle(({ query }) => holds.list(query)),
     route('GET', '/v1/holds/:id', 'holds:read')
-      .summary('One hold with its inspections, the findings that keep it, overrides, recent gate questions and breaches')
+      .summary(
+        'One hold with its inspections, the findings that keep it, overrides, recent gate questions and breaches',
+      )
       .params(z.object({ id }))
       .handle(({ params }) => holds.show(params.id)),
+    route('POST', '/v1/holds/:id/requirements', 'holds:write')
+      .summary(
+        'Add a physical inspection to an active hold that requires only the scan',
+        "It is queued with the hold's risk and deadline; audited hold.requirement_added with the reason. 409 when the hold is no longer active or requires it already.",
+      )
+      .params(z.object({ id }))
+      .body(
+        z.object({ kind: z.literal('physical'), reason: z.string().trim().min(MIN_HOLD_REASON).max(2000) }),
+      )
+      .status(201)
+      .handle(({ params, body, actor }) => holds.requirePhysical(actor, params.id, body.reason)),
     route('POST', '/v1/holds/:id/overrides', 'holds:override')
       .summary(
         'Request the override of a hold',

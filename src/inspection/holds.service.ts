@@ -23,6 +23,7 @@ import {
 } from './holds.overrides.repo.ts';
 import {
   activeHoldOf,
+  addRequirement,
   cancelUnstartedInspections,
   containerIdOf,
   findHold,
@@ -125,10 +126,12 @@ export class HoldsService {
       const active = await activeHoldOf(trx, containerId);
       if (active)
         throw errors.conflict(
-          `container ${number} is already held (hold ${active.id}); add to that hold instead`,
-          {
-            holdId: active.id,
-          },
+          `container ${number} is already held (hold ${active.id}, requiring ${active.required.join(' and ')})${
+            active.required.includes('physical')
+              ? ''
+              : `; to have it opened too, add a physical inspection to that hold (POST /v1/holds/${active.id}/requirements, or tandem hold require-physical ${active.id})`
+          }`,
+          { holdId: active.id, required: active.required },
         );
       const placement = {
         containerId,
@@ -210,6 +213,34 @@ export class HoldsService {
       })),
       breaches: breaches.map(presentBreach),
     };
+  }
+
+  /**
+   * Adds a physical inspection to an active hold that requires only the scan (an officer's tip,
+   * say): it is queued with the hold's risk and deadline, and audited `hold.requirement_added`.
+   */
+  async requirePhysical(actor: string, holdId: number, reasonText: string) {
+    const reason = reasonText.trim();
+    if (reason.length < MIN_HOLD_REASON)
+      throw errors.validation(
+        `say why the container must be opened (at least ${MIN_HOLD_REASON} characters)`,
+        { field: 'reason' },
+      );
+    await this.db.transaction().execute(async (trx) => {
+      const hold = await lockHold(trx, holdId);
+      if (!hold) throw errors.notFound('hold', String(holdId));
+      if (hold.status !== 'active')
+        throw errors.conflict(
+          `hold ${holdId} is already ${hold.status}; place a new hold on ${hold.container_number} to inspect it again`,
+          { status: hold.status },
+        );
+      if (hold.required.includes('physical'))
+        throw errors.conflict(`hold ${holdId} requires a physical inspection already`, {
+          required: hold.required,
+        });
+      await addRequirement(trx, holdId, 'physical', actor, reason);
+    });
+    return this.hold(holdId);
   }
 
   /** Asks for a hold to be lifted without its inspections or despite their findings; another officer must approve. */
