@@ -47,6 +47,29 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('username').execute();
 }
 
+/** Changes a user; returns the row as it is now. */
+export async function updateUser(
+  db: Db,
+  id: number,
+  change: { disabled?: boolean; passwordHash?: string },
+): Promise<UserRow> {
+  return db
+    .updateTable('users')
+    .set({
+      ...(change.disabled === undefined ? {} : { disabled: change.disabled }),
+      ...(change.passwordHash === undefined ? {} : { password_hash: change.passwordHash }),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Ends every session of a user; returns how many there were. */
+export async function deleteSessionsOfUser(db: Db, userId: number): Promise<number> {
+  const rows = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id').execute();
+  return rows.length;
+}
+
 export async function insertSession(
   db: Db,
   session: { tokenHash: string; userId: number; createdAt: Date; expiresAt: Date },

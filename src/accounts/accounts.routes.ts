@@ -77,6 +77,21 @@ export function accountsRoutes(accounts: AccountsService): RouteModule {
       .status(201)
       .response(userSchema)
       .handle(({ actor, body }) => accounts.createUser(actor, body)),
+    route('PATCH', '/v1/users/:username', 'users:manage')
+      .summary(
+        'Disable or enable a user',
+        'A disabled user cannot sign in and their sessions end at once; not your own account.',
+      )
+      .params(z.object({ username: z.string().min(1).max(63) }))
+      .body(z.object({ disabled: z.boolean() }))
+      .response(userSchema)
+      .handle(({ actor, params, body }) => accounts.setDisabled(actor, params.username, body.disabled)),
+    route('POST', '/v1/users/:username/password', 'users:manage')
+      .summary('Set a new password for a user', 'Their sessions end; pass the password on to them securely.')
+      .params(z.object({ username: z.string().min(1).max(63) }))
+      .body(z.object({ password: z.string().min(1).max(1000) }))
+      .response(userSchema)
+      .handle(({ actor, params, body }) => accounts.resetPassword(actor, params.username, body.password)),
     route('POST', '/v1/tokens', 'tokens:manage')
       .summary('Create an API token', 'The token is in this answer only; it is stored hashed.')
       .body(newTokenBody)

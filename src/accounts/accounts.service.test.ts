@@ -143,6 +143,51 @@ describeEachDatabase('accounts service', (ctx) => {
     expect(await accounts.authenticate('not a token')).toBeNull();
   });
 
+  it('disables a user at once (sessions end, no sign-in), enables them again, and sets a new password', async () => {
+    const accounts = service();
+    const user = await accounts.createUser('cli:test', {
+      username: 'leaver',
+      roles: ['inspector'],
+      password,
+    });
+    const { token } = await accounts.login('leaver', password);
+    expect(await accounts.authenticate(token)).toMatchObject({ name: 'leaver' });
+    await expect(accounts.setDisabled('user:leaver', 'leaver', true)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('your own account'),
+    });
+    expect(await accounts.setDisabled('user:admin', 'Leaver', true)).toMatchObject({ disabled: true });
+    expect(await accounts.authenticate(token)).toBeNull();
+    await expect(accounts.login('leaver', password)).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(await accounts.setDisabled('user:admin', 'leaver', false)).toMatchObject({ disabled: false });
+    const again = await accounts.login('leaver', password);
+    await expect(accounts.resetPassword('user:admin', 'leaver', 'short')).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+    await accounts.resetPassword('user:admin', 'leaver', 'a new long passphrase');
+    expect(await accounts.authenticate(again.token)).toBeNull();
+    await expect(accounts.login('leaver', password)).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect((await accounts.login('leaver', 'a new long passphrase')).user.username).toBe('leaver');
+    await expect(accounts.setDisabled('user:admin', 'nobody', true)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const audit = await ctx.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor', 'details'])
+      .where('entity_type', '=', 'user')
+      .where('entity_id', '=', String(user.id))
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => `${a.action} by ${a.actor}`)).toEqual([
+      'user.created by cli:test',
+      'user.disabled by user:admin',
+      'user.enabled by user:admin',
+      'user.password_reset by user:admin',
+    ]);
+    expect(audit[1]?.details).toEqual({ username: 'leaver', sessionsEnded: 1 });
+    expect(await verifyAudit(ctx.database.db)).toMatchObject({ ok: true });
+  });
+
   it('remembers a token for a few seconds: a revocation made elsewhere applies within TOKEN_CACHE_MS', async () => {
     clock = new Date('2024-03-05T08:00:00Z');
     const accounts = service();

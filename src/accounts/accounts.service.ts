@@ -156,6 +156,59 @@ export class AccountsService {
     return (await repo.listUsers(this.db)).map(userView);
   }
 
+  /**
+   * Disables a user (their sessions end at once and they cannot sign in) or enables them again.
+   * Audited `user.disabled` / `user.enabled`. An officer cannot disable themself.
+   */
+  async setDisabled(actor: string, username: string, disabled: boolean): Promise<UserView> {
+    return this.db.transaction().execute(async (trx) => {
+      const user = await this.existingUser(trx, username);
+      if (disabled && actor === `user:${user.username}`)
+        throw errors.conflict('you cannot disable your own account; ask another administrator', {
+          username: user.username,
+        });
+      if (user.disabled === disabled) return userView(user);
+      const row = await repo.updateUser(trx, user.id, { disabled });
+      const sessionsEnded = disabled ? await repo.deleteSessionsOfUser(trx, user.id) : 0;
+      await writeAudit(trx, {
+        actor,
+        action: disabled ? 'user.disabled' : 'user.enabled',
+        entityType: 'user',
+        entityId: user.id,
+        details: { username: user.username, sessionsEnded },
+      });
+      return userView(row);
+    });
+  }
+
+  /** Sets a new password (a forgotten one, say); the user's sessions end. Audited `user.password_reset`. */
+  async resetPassword(actor: string, username: string, password: string): Promise<UserView> {
+    if (password.length < MIN_PASSWORD_LENGTH)
+      throw errors.validation(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+        field: 'password',
+      });
+    const passwordHash = await hash(password, argon2Options);
+    return this.db.transaction().execute(async (trx) => {
+      const user = await this.existingUser(trx, username);
+      const row = await repo.updateUser(trx, user.id, { passwordHash });
+      const sessionsEnded = await repo.deleteSessionsOfUser(trx, user.id);
+      await writeAudit(trx, {
+        actor,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: user.id,
+        details: { username: user.username, sessionsEnded },
+      });
+      return userView(row);
+    });
+  }
+
+  private async existingUser(db: Kysely<DB>, username: string): Promise<repo.UserRow> {
+    const user = await repo.findUserByUsername(db, username.trim().toLowerCase());
+    if (!user) throw errors.notFound('user', username);
+    return user;
+  }
+
   /** Checks a password and opens a session; the token is returned once and stored hashed. */
   async login(
     username: string,

@@ -64,6 +64,37 @@ export function registerUserCommands(program: Command): void {
       }),
     );
 
+  for (const [verb, disabled, what] of [
+    ['disable', true, 'disable a user: their sessions end at once and they cannot sign in'],
+    ['enable', false, 'enable a disabled user again'],
+  ] as const) {
+    user
+      .command(verb)
+      .description(what)
+      .argument('<username>', 'login name')
+      .action((username: string) =>
+        withDatabase(async (ctx) => {
+          const changed = await accountsOf(ctx).setDisabled(cliActor(), username, disabled);
+          process.stdout.write(`user ${changed.username} ${changed.disabled ? 'disabled' : 'enabled'}\n`);
+        }),
+      );
+  }
+  user
+    .command('password')
+    .description(
+      'set a new password for a user (their sessions end); from --password-stdin or TANDEM_NEW_PASSWORD, else one is generated and printed',
+    )
+    .argument('<username>', 'login name')
+    .option('--password-stdin', 'read the password from standard input')
+    .action((username: string, opts: { passwordStdin?: boolean }) =>
+      withDatabase(async (ctx) => {
+        const { password, generated } = await newPassword(opts.passwordStdin === true);
+        const changed = await accountsOf(ctx).resetPassword(cliActor(), username, password);
+        process.stdout.write(`new password set for ${changed.username}; their sessions ended\n`);
+        if (generated) process.stdout.write(`password: ${password}\n(shown once; pass it on securely)\n`);
+      }),
+    );
+
   const token = program.command('token').description('API tokens for machines (terminal systems, feeds)');
   token
     .command('create')
