@@ -79,16 +79,27 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** One sentence per problem of a failed parse: "days: must be a number". */
-function problemsOf(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`);
+/**
+ * One sentence per problem of a failed parse: "days: must be a number". `options` names the
+ * command-line option of a field where the two differ ({ anomalyRegion: '--region' }), so the
+ * sentence names what the user typed.
+ */
+function problemsOf(error: z.ZodError, options: Record<string, string> = {}): string[] {
+  return error.issues.map((i) => {
+    const field = i.path.map(String).join('.');
+    return `${options[field] ?? (field || 'value')}: ${i.message}`;
+  });
 }
 
 /** Parses command-line input with the schema; a failure becomes one readable sentence per problem. */
-export function parseFields<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function parseFields<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  options: Record<string, string> = {},
+): z.output<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = problemsOf(parsed.error);
+  const problems = problemsOf(parsed.error, options);
   throw errors.validation(problems.join('; '), { problems });
 }
 

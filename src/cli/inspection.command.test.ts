@@ -38,6 +38,7 @@ for (const kind of databaseKinds) {
       await expect(tandem('scanner', 'set', 'ANR-S1', '--capacity', 'lots')).rejects.toThrow(
         /whole boxes per hour/,
       );
+      await expect(tandem('scanner', 'set', 'ANR-S1', '--capacity', '0')).rejects.toThrow(/^--capacity: /);
     });
 
     it('works a scan with an anomaly, its UFF file, the referred physical inspection and its readings', async () => {
@@ -73,9 +74,13 @@ for (const kind of databaseKinds) {
       await expect(
         tandem('inspection', 'attach', id, file('notes.txt', 'all fine'), '--kind', 'scan_image'),
       ).rejects.toThrow(/unrecognised file/);
+      // Problems name the options typed, not the API's field names.
       await expect(tandem('inspection', 'complete', id, '--verdict', 'anomaly')).rejects.toThrow(
-        /anomalyRegion/,
+        '--region: an anomaly says where in the container it is',
       );
+      await expect(
+        tandem('inspection', 'attach', id, file('x', '').replace(/x$/, 'missing.png'), '--kind', 'photo'),
+      ).rejects.toThrow(/^cannot read .*missing\.png: no such file$/);
       const completed = await tandem(
         'inspection',
         'complete',

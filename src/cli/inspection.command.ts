@@ -132,11 +132,15 @@ export function registerInspectionCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, opts: { verdict: string; region?: string; notes?: string; json?: boolean }) =>
       withDatabase(async ({ database }) => {
-        const input = parseFields(completeInputSchema, {
-          verdict: opts.verdict,
-          ...(opts.region === undefined ? {} : { anomalyRegion: opts.region }),
-          ...(opts.notes === undefined ? {} : { notes: opts.notes }),
-        });
+        const input = parseFields(
+          completeInputSchema,
+          {
+            verdict: opts.verdict,
+            ...(opts.region === undefined ? {} : { anomalyRegion: opts.region }),
+            ...(opts.notes === undefined ? {} : { notes: opts.notes }),
+          },
+          { anomalyRegion: '--region', verdict: '--verdict' },
+        );
         const done = await new InspectionService(database.db).complete(cliActor(), inspectionId(id), input);
         if (opts.json) return printJson(done);
         process.stdout.write(`${inspectionLine(done.inspection)}\n`);
@@ -156,6 +160,8 @@ export function registerInspectionCommands(program: Command): void {
     .option('--json', 'print as JSON')
     .action((id: string, file: string, opts: { kind: string; json?: boolean }) =>
       withDatabase(async ({ database, config }) => {
+        if (!fs.existsSync(file))
+          throw errors.validation(`cannot read ${file}: no such file`, { field: 'file', value: file });
         const size = fs.statSync(file).size;
         if (size > config.attachmentMaxBytes)
           throw errors.validation(
@@ -203,16 +209,29 @@ export function registerInspectionCommands(program: Command): void {
         },
       ) =>
         withDatabase(async ({ database }) => {
-          const input = parseFields(readingInputSchema, {
-            deviceType: opts.device,
-            result: opts.result,
-            deviceId: opts.deviceId,
-            substance: opts.substance,
-            confidence: numberOption('confidence', opts.confidence),
-            sampleId: opts.sample,
-            confirmsReadingId: numberOption('confirms', opts.confirms),
-            notes: opts.notes,
-          });
+          const input = parseFields(
+            readingInputSchema,
+            {
+              deviceType: opts.device,
+              result: opts.result,
+              deviceId: opts.deviceId,
+              substance: opts.substance,
+              confidence: numberOption('confidence', opts.confidence),
+              sampleId: opts.sample,
+              confirmsReadingId: numberOption('confirms', opts.confirms),
+              notes: opts.notes,
+            },
+            {
+              deviceType: '--device',
+              result: '--result',
+              deviceId: '--device-id',
+              substance: '--substance',
+              confidence: '--confidence',
+              sampleId: '--sample',
+              confirmsReadingId: '--confirms',
+              notes: '--notes',
+            },
+          );
           const reading = await new ReadingService(database.db).record(cliActor(), inspectionId(id), input);
           if (opts.json) return printJson(reading);
           process.stdout.write(

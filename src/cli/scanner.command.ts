@@ -20,6 +20,9 @@ function scannerLine(s: Scanner): string {
   return `${s.code}\t${s.port}\t${s.capacityPerHour}/h\t${s.active ? 'active' : 'out of service'}\t${s.name}`;
 }
 
+/** The command-line option of each scanner field, for messages. */
+const SCANNER_OPTIONS = { capacityPerHour: '--capacity', port: '--port', name: '--name', code: 'code' };
+
 export function registerScannerCommands(program: Command): void {
   const scanner = program.command('scanner').description('scanners of each port and their capacity per hour');
   scanner
@@ -37,13 +40,17 @@ export function registerScannerCommands(program: Command): void {
         opts: { port: string; name: string; capacity: string; inactive?: boolean; json?: boolean },
       ) =>
         withDatabase(async ({ database }) => {
-          const input = parseFields(scannerInputSchema, {
-            code,
-            port: opts.port,
-            name: opts.name,
-            capacityPerHour: capacity(opts.capacity),
-            active: !opts.inactive,
-          });
+          const input = parseFields(
+            scannerInputSchema,
+            {
+              code,
+              port: opts.port,
+              name: opts.name,
+              capacityPerHour: capacity(opts.capacity),
+              active: !opts.inactive,
+            },
+            SCANNER_OPTIONS,
+          );
           const added = await new ScannerService(database.db).add(cliActor(), input);
           if (opts.json) return printJson(added);
           process.stdout.write(`added ${scannerLine(added)}\n`);
@@ -73,12 +80,16 @@ export function registerScannerCommands(program: Command): void {
       ) =>
         withDatabase(async ({ database }) => {
           if (opts.active && opts.inactive) throw errors.validation('give --active or --inactive, not both');
-          const patch = parseFields(scannerPatchSchema, {
-            ...(opts.port === undefined ? {} : { port: opts.port }),
-            ...(opts.name === undefined ? {} : { name: opts.name }),
-            ...(opts.capacity === undefined ? {} : { capacityPerHour: capacity(opts.capacity) }),
-            ...(opts.active ? { active: true } : opts.inactive ? { active: false } : {}),
-          });
+          const patch = parseFields(
+            scannerPatchSchema,
+            {
+              ...(opts.port === undefined ? {} : { port: opts.port }),
+              ...(opts.name === undefined ? {} : { name: opts.name }),
+              ...(opts.capacity === undefined ? {} : { capacityPerHour: capacity(opts.capacity) }),
+              ...(opts.active ? { active: true } : opts.inactive ? { active: false } : {}),
+            },
+            SCANNER_OPTIONS,
+          );
           const changed = await new ScannerService(database.db).update(cliActor(), code, patch);
           if (opts.json) return printJson(changed);
           process.stdout.write(`changed ${scannerLine(changed)}\n`);
