@@ -52,7 +52,10 @@ export function profileRoutes(profiles: RiskProfileService): RouteModule {
       .response(profileSchema)
       .handle(({ actor, params, body }) => profiles.update(actor, params.id, body)),
     route('GET', '/v1/profiles/:id/backtest', 'profiles:read')
-      .summary('What the profile would have selected in a window, and its hit rate on recorded outcomes')
+      .summary(
+        'What the profile would have selected in a window, and its hit rate on recorded outcomes',
+        'Arrivals from `from` up to `to`, which is not included (unlike the statistics, whose `to` day is).',
+      )
       .params(idParams)
       .query(backtestQuery)
       .handle(({ params, query }) => profiles.backtest(params.id, query)),

@@ -150,6 +150,11 @@ describeEachDatabase('risk profiles', (ctx) => {
       containers: 3,
       selected: 1,
     });
+    // An empty window says how to ask for one day.
+    await expect(service().backtest(toOrder.id, { ...window, to: window.from })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('one day: from=2022-01-03&to=2022-01-04'),
+    });
 
     await recordOutcome(ctx.database, {
       containerNumber: containerNumber(101),

@@ -258,7 +258,11 @@ export class RiskProfileService {
    * known at the end of that day (or now, for today), so later facts do not flatter the profile.
    */
   async backtest(id: number, window: { from: Date; to: Date; version?: number }): Promise<BacktestResult> {
-    if (!(window.from < window.to)) throw errors.validation('from must be before to', { field: 'to' });
+    if (!(window.from < window.to))
+      throw errors.validation(
+        'to is the end of the window, not in it: it must be after from (one day: from=2022-01-03&to=2022-01-04)',
+        { field: 'to' },
+      );
     const row = window.version
       ? await profileVersion(this.db, id, window.version)
       : (await currentVersions(this.db, id))[0];
