@@ -66,7 +66,8 @@ export const permissionCatalogue: Record<Permission, string> = {
   'intel:approve': 'approve sharing an alert with partners (four-eyes: not the author)',
   'partners:manage': "add partner agencies, set their sharing policies, read this instance's federation key",
   'holds:read': 'read holds, the release-gate log, overrides and barrier breaches',
-  'holds:write': 'place a manual hold on a container; acknowledge a barrier breach',
+  'holds:write':
+    'place a manual hold on a container, select one by hand on the worklist, add a physical inspection to a hold; acknowledge a barrier breach',
   'holds:override': 'request or approve the override of a hold (two different officers, each with a reason)',
   'scanners:manage': 'configure scanners and their capacity per hour',
   'inspections:read': 'read the scan queues, inspections, their results, readings and attachments',

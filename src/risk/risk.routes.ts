@@ -1,7 +1,7 @@
 /** HTTP API of targeting: worklist, assessments, models, scanner capacities. */
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
-import type { WorklistService } from './worklist.service.ts';
+import { MIN_SELECTION_REASON, type WorklistService } from './worklist.service.ts';
 
 const locode = z.string().regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'a UN/LOCODE such as BEANR');
 const isoDate = z.iso.date();
@@ -13,10 +13,27 @@ export function riskRoutes(worklist: WorklistService): RouteModule {
         'Containers selected for inspection at a port on a day',
         'Manual and mandatory selections first, then by score. Each item carries its score, profile hits, ' +
           'top feature contributions in plain words, model and profile versions and the reason for selection. ' +
-          '`selection.overCapacity` counts mandatory selections beyond the scanner capacity.',
+          '`selection.overCapacity` counts selections beyond the scanner capacity: mandatory hits, and boxes held by earlier runs of the day.',
       )
       .query(z.object({ port: locode, date: isoDate }))
       .handle(({ query }) => worklist.worklist(query.port, query.date)),
+    route('POST', '/v1/worklist/selections', 'holds:write')
+      .summary(
+        'Select a container of a port-day by hand, with a reason',
+        'Its assessment of that day becomes a manual selection, kept by every later selection run whatever ' +
+          'the capacity, and the box is held for a scan. Answers the worklist of the day. 404 when the ' +
+          'container has no assessment there that day (place a manual hold instead); 409 when it is selected by hand already.',
+      )
+      .body(
+        z.object({
+          port: locode,
+          date: isoDate,
+          containerNumber: z.string().min(1).max(64),
+          reason: z.string().trim().min(MIN_SELECTION_REASON).max(2000),
+        }),
+      )
+      .status(201)
+      .handle(({ body, actor }) => worklist.selectByHand(actor, body)),
     route('GET', '/v1/assessments/:id', 'assessments:read')
       .summary('One assessment with its explanation and reason')
       .params(z.object({ id: z.coerce.number().int().positive() }))

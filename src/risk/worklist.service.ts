@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely';
 import { type Database, writeAudit } from '../db/index.ts';
 import type { DB } from '../db/schema.ts';
-import { errors } from '../errors.ts';
+import { parseContainerNumber } from '../domain/index.ts';
+import { errors, TandemError } from '../errors.ts';
 import {
   getAssessment,
   listScannerCapacities,
@@ -18,6 +19,16 @@ import { listModels } from './model.repo.ts';
 import { promoteModel } from './model.service.ts';
 
 type StoredAssessment = NonNullable<Awaited<ReturnType<typeof getAssessment>>>;
+
+/** Shortest reason of a selection by hand. */
+export const MIN_SELECTION_REASON = 5;
+
+export interface ManualSelection {
+  port: string;
+  date: string;
+  containerNumber: string;
+  reason: string;
+}
 
 /** An assessment as the API presents it. */
 export function presentAssessment(a: StoredAssessment) {
@@ -117,6 +128,67 @@ export class WorklistService {
       });
     });
     return { port, containersPerDay };
+  }
+
+  /**
+   * A targeting officer selects a container of a port-day by hand, with a reason: its assessment is
+   * marked `manual` (every later run keeps it, whatever the capacity), and the day is selected
+   * again, which holds the box for a scan. Audited `selection.manual`. A container without an
+   * assessment that day is held with a manual hold instead (`POST /v1/holds`).
+   */
+  async selectByHand(actor: string, input: ManualSelection) {
+    const reason = input.reason.trim();
+    if (reason.length < MIN_SELECTION_REASON)
+      throw errors.validation(
+        `say why the container is selected (at least ${MIN_SELECTION_REASON} characters)`,
+        {
+          field: 'reason',
+        },
+      );
+    const parsed = parseContainerNumber(input.containerNumber);
+    if (!parsed.ok) throw errors.invalidContainerNumber(parsed.reason, { check: parsed.code });
+    const number = parsed.value.number;
+    await this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('assessments')
+        .innerJoin('containers', 'containers.id', 'assessments.container_id')
+        .select(['assessments.id', 'assessments.selection_reason'])
+        .where('assessments.port_locode', '=', input.port)
+        .where('assessments.decision_date', '=', input.date)
+        .where('containers.container_number', '=', number)
+        .forUpdate()
+        .execute();
+      if (rows.length === 0)
+        throw new TandemError(
+          'not_found',
+          `${number} has no assessment at ${input.port} for ${input.date}; to hold a box Tandem has not assessed that day, place a manual hold (POST /v1/holds)`,
+          404,
+          { containerNumber: number, port: input.port, date: input.date },
+        );
+      if (rows.every((r) => r.selection_reason === 'manual'))
+        throw errors.conflict(`${number} is selected by hand already at ${input.port} on ${input.date}`, {
+          containerNumber: number,
+        });
+      await trx
+        .updateTable('assessments')
+        .set({ selected: true, selection_reason: 'manual', selection_probability: 1 })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      await writeAudit(trx, {
+        actor,
+        action: 'selection.manual',
+        entityType: 'port_day',
+        entityId: `${input.port} ${input.date}`,
+        reason,
+        details: { containerNumber: number, assessmentIds: rows.map((r) => r.id) },
+      });
+    });
+    await selectPortDay(this.db, input.port, input.date);
+    return this.worklist(input.port, input.date);
   }
 
   /** Re-runs the selection of a port-day on its stored assessments. */
