@@ -331,6 +331,26 @@ describe('modus-operandi reports', () => {
     );
   });
 
+  it('changes only what a PATCH names: indicators, origins and description stay', async () => {
+    const created = await a.api<MoAnswer>('analyst', 'POST', '/v1/mo-reports', report);
+    await a.api('analyst', 'PATCH', `/v1/mo-reports/${created.report.id}`, {
+      title: 'Cocaine in reefer units',
+    });
+    const after = await a.api<MoView & { description: string; indicators: string[] }>(
+      'analyst',
+      'GET',
+      `/v1/mo-reports/${created.report.id}`,
+    );
+    expect(after).toMatchObject({
+      version: 2,
+      title: 'Cocaine in reefer units',
+      description: report.description,
+      indicators: report.indicators,
+      containerTypes: ['45R1'],
+      origins: ['EC', 'ECGYE'],
+    });
+  });
+
   it('refuses a received photo whose bytes do not match its hash', async () => {
     const identity = loadOrCreateIdentity(a.config.dataDir, a.config.agency);
     const jws = signQueued(identity, {

@@ -3,12 +3,14 @@
  * registers `tandem alert ...` (alert.command.ts), so the program adds federation in one line.
  * Changes are audited with the operating-system user as the actor (`cli:<login>`).
  */
+
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { errors } from '../errors.ts';
 import { FederationService } from '../federation/federation.service.ts';
 import { loadOrCreateIdentity } from '../federation/identity.ts';
 import { objectTypeSchema, type PartnerPolicy, partnerPolicySchema } from '../federation/sharing.ts';
+import { patchOf } from '../lib/zod-patch.ts';
 import { registerAlertCommands } from './alert.command.ts';
 import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
 
@@ -114,7 +116,7 @@ export function registerFederationCommands(program: Command): void {
         },
       ) =>
         withDatabase(async (ctx) => {
-          const patch = parseFields(partnerPolicySchema.partial(), {
+          const patch = parseFields(patchOf(partnerPolicySchema), {
             ...(opts.allow !== undefined
               ? { allow: opts.allow === 'none' ? [] : opts.allow.split(',').map((s) => s.trim()) }
               : {}),

@@ -2,8 +2,10 @@
  * Federation API: partners and this instance's identity (for people), and the inbox and pull
  * feed (for partner instances, authenticated by their Ed25519 signature, not by a user token).
  */
+
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
+import { patchOf } from '../lib/zod-patch.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES } from './delivery.ts';
 import { federationErrors } from './errors.ts';
 import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';
@@ -35,7 +37,7 @@ export function federationRoutes(federation: FederationService): RouteModule {
     route('PUT', '/v1/partners/:code/policy', 'partners:manage')
       .summary("Change a partner's sharing policy (object types, highest TLP, personal data, four-eyes)")
       .params(z.object({ code: codeSchema }))
-      .body(partnerPolicySchema.partial())
+      .body(patchOf(partnerPolicySchema))
       .handle(({ actor, params, body }) => federation.setPolicy(actor, params.code, body)),
     // Public: the Ed25519 signature of a known partner is the authentication, checked in the service.
     route('POST', '/federation/v1/inbox', 'public')

@@ -3,9 +3,11 @@
  * grading (NATO/Admiralty system: source reliability A-F, information credibility 1-6) and a
  * TLP 2.0 marking (FIRST, https://www.first.org/tlp/). Pure: schemas and identifier normalisation.
  */
+
 import { z } from 'zod';
 import type { IdentifierKind } from '../db/tables/federation.ts';
 import { isToOrder, normalizePartyName, normalizeSeal } from '../domain/index.ts';
+import { patchOf } from '../lib/zod-patch.ts';
 
 export const tlpSchema = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
 export type Tlp = z.infer<typeof tlpSchema>;
@@ -53,7 +55,7 @@ export const alertContentSchema = z.object({
 export type AlertContent = z.infer<typeof alertContentSchema>;
 export type AlertContentInput = z.input<typeof alertContentSchema>;
 
-export const alertPatchSchema = alertContentSchema.partial();
+export const alertPatchSchema = patchOf(alertContentSchema);
 export type AlertPatch = z.infer<typeof alertPatchSchema>;
 
 /** An alert as presented by the API and carried between instances. */

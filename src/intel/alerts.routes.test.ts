@@ -117,6 +117,50 @@ describeEachDatabase('alert routes', (ctx) => {
     expect(list.json()).toEqual([expect.objectContaining({ id: alert.id, status: 'withdrawn' })]);
   });
 
+  it('changes only what a PATCH names: the description, recipients and identifiers stay', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/alerts',
+      headers: auth.ana,
+      payload: {
+        subject: 'container',
+        title: 'RED one (typo)',
+        description: 'long analysis',
+        recommendedAction: 'monitor',
+        sourceReliability: 'C',
+        infoCredibility: 3,
+        tlp: 'RED',
+        recipients: ['NL-CUSTOMS'],
+        identifiers: { containerNumbers: ['MSKU1234565'] },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const { alert } = created.json();
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/v1/alerts/${alert.id}`,
+      headers: auth.ana,
+      payload: { title: 'RED one (typo fixed)' },
+    });
+    expect(patched.json().alert).toMatchObject({
+      version: 2,
+      title: 'RED one (typo fixed)',
+      description: 'long analysis',
+      recipients: ['NL-CUSTOMS'],
+      identifiers: { containerNumbers: ['MSKU1234565'] },
+    });
+    // Still a named recipient (with the recipients wiped, it was withdrawn as red_not_named).
+    expect(patched.json().sharing[0].reason).not.toBe('red_not_named');
+    // A sharing policy changes only in what a PUT names: four-eyes and the TLP ceiling stay.
+    const policy = await app.inject({
+      method: 'PUT',
+      url: '/v1/partners/NL-CUSTOMS/policy',
+      headers: auth.liam,
+      payload: { personalData: false },
+    });
+    expect(policy.json()).toMatchObject({ policy: { allow: ['alert'], tlpMax: 'AMBER', fourEyes: true } });
+  });
+
   it('refuses alert writes and partner management to roles without the permission', async () => {
     const write = await app.inject({ method: 'POST', url: '/v1/alerts', headers: auth.ivo, payload: {} });
     expect(write.statusCode).toBe(403);

@@ -6,6 +6,7 @@
  * transaction; withdrawals replicate. Photos are stored by hash (`storeBlob`) and travel inline,
  * base64, within the limits of object-wire.ts; the receiver re-checks each hash and format.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
@@ -26,13 +27,14 @@ import {
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
 import { checkAttachment, readBlob, sha256Hex, storeBlob } from '../inspection/blobs.ts';
+import { patchOf } from '../lib/zod-patch.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type MoRow = Selectable<MoReportsTable>;
 
 export const moContentSchema = z.object(moContentFields);
 export type MoContentInput = z.input<typeof moContentSchema>;
-export const moPatchSchema = moContentSchema.partial();
+export const moPatchSchema = patchOf(moContentSchema);
 export type MoPatch = z.input<typeof moPatchSchema>;
 
 export interface MoPhotoView {

@@ -1,0 +1,25 @@
+/**
+ * The schema of a change to an object: every field optional, and a field that is not given stays
+ * absent. Zod's own `.partial()` keeps each field's `.default()`, so a change that names one field
+ * would come out with every defaulted field reset (an empty description, no recipients, a sharing
+ * policy back to its defaults) and overwrite what is stored.
+ */
+import { z } from 'zod';
+
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+export type PatchShape<Shape extends z.ZodRawShape> = {
+  [K in keyof Shape]: z.ZodOptional<WithoutDefault<Shape[K]>>;
+};
+
+export function patchOf<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+): z.ZodObject<PatchShape<Shape>> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      z.optional(field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)),
+    ]),
+  );
+  return z.object(shape) as unknown as z.ZodObject<PatchShape<Shape>>;
+}
