@@ -5,7 +5,14 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { errors } from '../errors.ts';
-import { type MoChange, type MoReport, MoReportService, moContentSchema } from '../intel/mo-reports.ts';
+import {
+  checkMoPhoto,
+  checkPhotoLimits,
+  type MoChange,
+  type MoReport,
+  MoReportService,
+  moContentSchema,
+} from '../intel/mo-reports.ts';
 import {
   type CommandContext,
   cliActor,
@@ -29,7 +36,7 @@ function printChange(change: MoChange, json: boolean | undefined): void {
   }
   const r = change.report;
   process.stdout.write(
-    `mo report ${r.id} v${r.version} ${r.status} TLP:${r.tlp} "${r.title}" (${r.photos.length} photos)\n`,
+    `mo report ${r.id} v${r.version} ${r.status} TLP:${r.tlp} "${r.title}" (${r.photos.length} ${r.photos.length === 1 ? 'photo' : 'photos'})\n`,
   );
   for (const s of change.sharing) process.stdout.write(`  ${s.partner}: ${s.queued} (${s.reason})\n`);
 }
@@ -88,14 +95,23 @@ export function registerMoCommands(program: Command): void {
           tlp: opts.tlp.toUpperCase(),
           recipients: opts.recipient,
         });
-        // Read every photo first, so a missing file stops the command before anything is saved.
+        // Read and check every photo first, so a missing or unfit file stops the command before
+        // anything is saved (or shared).
         const photos = opts.photo.map((file) => {
+          let bytes: Buffer;
           try {
-            return { file, bytes: fs.readFileSync(file) };
+            bytes = fs.readFileSync(file);
           } catch (e) {
             throw errors.validation(`--photo ${file}: ${e instanceof Error ? e.message : String(e)}`);
           }
+          try {
+            checkMoPhoto(bytes);
+          } catch (e) {
+            throw errors.validation(`--photo ${file}: ${e instanceof Error ? e.message : String(e)}`);
+          }
+          return { file, bytes };
         });
+        checkPhotoLimits(photos.map((p) => ({ byteSize: p.bytes.length })));
         const reports = reportsOf(ctx);
         let change = await reports.create(cliActor(), content);
         for (const [i, p] of photos.entries()) {

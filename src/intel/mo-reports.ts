@@ -26,7 +26,7 @@ import {
 } from '../federation/object-wire.ts';
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
-import { checkAttachment, readBlob, sha256Hex, storeBlob } from '../inspection/blobs.ts';
+import { type RecognisedFile, readBlob, recogniseFile, sha256Hex, storeBlob } from '../inspection/blobs.ts';
 import { patchOf } from '../lib/zod-patch.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -164,7 +164,7 @@ async function replacePhotos(
 }
 
 /** Refuses a photo list beyond the limits, saying what to do. */
-function checkPhotoLimits(photos: readonly { byteSize: number }[]): void {
+export function checkPhotoLimits(photos: readonly { byteSize: number }[]): void {
   if (photos.length > MAX_PHOTOS_PER_REPORT)
     throw errors.validation(
       `a report carries at most ${MAX_PHOTOS_PER_REPORT} photos; remove one first (DELETE /v1/mo-reports/{id}/photos/{position})`,
@@ -214,6 +214,28 @@ async function share(trx: Transaction<DB>, r: MoRow): Promise<PartnerShareOutcom
     },
     withdrawn: r.status === 'withdrawn',
   });
+}
+
+const PHOTO_FORMATS: readonly RecognisedFile['format'][] = ['jpeg', 'png', 'tiff'];
+
+/**
+ * Checks a photo for a report before anything is stored: a JPEG, PNG or TIFF image of at most
+ * MAX_PHOTO_BYTES (it travels inside a signed message). Throws a validation error that says what
+ * the file is and what is accepted.
+ */
+export function checkMoPhoto(bytes: Uint8Array): RecognisedFile {
+  if (bytes.length > MAX_PHOTO_BYTES)
+    throw errors.validation(
+      `a photo may have at most ${MAX_PHOTO_BYTES} bytes (it travels inside a signed message); this one has ${bytes.length}: send a smaller one`,
+      { size: bytes.length, limit: MAX_PHOTO_BYTES },
+    );
+  const file = bytes.length === 0 ? undefined : recogniseFile(bytes);
+  if (!file || !PHOTO_FORMATS.includes(file.format))
+    throw errors.validation(
+      `a photo of a report is a JPEG, PNG or TIFF image; this file is ${bytes.length === 0 ? 'empty' : file ? `a ${file.format} file` : 'none of these'}`,
+      { format: file?.format ?? null },
+    );
+  return file;
 }
 
 export class MoReportService {
@@ -303,12 +325,7 @@ export class MoReportService {
 
   /** Adds a photo (JPEG, PNG or TIFF, at most MAX_PHOTO_BYTES): a new version, shared again. */
   async addPhoto(actor: string, id: number, bytes: Uint8Array, caption: string | null): Promise<MoChange> {
-    if (bytes.length > MAX_PHOTO_BYTES)
-      throw errors.validation(
-        `a photo may have at most ${MAX_PHOTO_BYTES} bytes (it travels inside a signed message); this one has ${bytes.length}: send a smaller one`,
-        { size: bytes.length, limit: MAX_PHOTO_BYTES },
-      );
-    const file = checkAttachment(bytes, 'photo');
+    const file = checkMoPhoto(bytes);
     return this.change(actor, id, 'mo_report.photo_add', async (current, trx) => {
       const photos = await photosOf(trx, current.id);
       const next = [
@@ -443,7 +460,7 @@ export async function receiveMoReport(
     if (sha256Hex(bytes) !== p.sha256)
       throw federationErrors.malformedMessage(`photo ${i + 1} does not match its SHA-256 ${p.sha256}`);
     try {
-      checkAttachment(bytes, 'photo');
+      checkMoPhoto(bytes);
     } catch (e) {
       throw federationErrors.malformedMessage(
         `photo ${i + 1} is not an accepted image: ${(e as Error).message}`,
