@@ -22,6 +22,7 @@ import { approveHeldShares, queueObjectShares } from '../federation/object-queue
 import type { FeedbackWire } from '../federation/object-wire.ts';
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
+import { roundMass } from '../lib/mass.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type FeedbackRow = Selectable<IntelFeedbackTable>;
@@ -478,7 +479,7 @@ export class FeedbackService {
           all.set(key, s.netMassKg);
         }
       }
-      const sum = (m: Map<string, number>) => round3([...m.values()].reduce((a, b) => a + b, 0));
+      const sum = (m: Map<string, number>) => roundMass([...m.values()].reduce((a, b) => a + b, 0));
       return {
         seizures: all.size,
         netMassKg: sum(all),
@@ -495,5 +496,3 @@ export class FeedbackService {
     return { year: year ?? null, here: side('sent'), atPartners: side('received') };
   }
 }
-
-const round3 = (n: number): number => Math.round(n * 1000) / 1000;

@@ -27,6 +27,7 @@ import {
 } from '../federation/object-wire.ts';
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
+import { roundMass } from '../lib/mass.ts';
 import type { Logger } from '../logger.ts';
 import { RiskProfileService } from '../risk/profiles.service.ts';
 import { tlpSchema } from './alert.ts';
@@ -165,7 +166,7 @@ async function present(db: Db, r: OperationRow): Promise<JointOperation> {
       containersSelected: list.reduce((s, t) => s + t.containersSelected, 0),
       containersInspected: list.reduce((s, t) => s + t.containersInspected, 0),
       seizures: list.reduce((s, t) => s + t.seizures, 0),
-      netMassKg: Math.round(list.reduce((s, t) => s + t.netMassKg, 0) * 1000) / 1000,
+      netMassKg: roundMass(list.reduce((s, t) => s + t.netMassKg, 0)),
     },
   };
 }
@@ -480,7 +481,7 @@ async function localTally(
     containersSelected: selected.n,
     containersInspected: inspected.n,
     seizures: seized.n,
-    netMassKg: Math.round(Number(seized.mass) * 1000) / 1000,
+    netMassKg: roundMass(Number(seized.mass)),
   };
 }
 

@@ -13,6 +13,7 @@ import { federationErrors } from '../federation/errors.ts';
 import { queueAgreedMessage } from '../federation/object-queue.ts';
 import type { StatsFigure, StatsWire } from '../federation/object-wire.ts';
 import { listPartners, type Partner } from '../federation/partners.repo.ts';
+import { roundMass } from '../lib/mass.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -39,7 +40,7 @@ export async function ownFigures(db: Db, year?: number): Promise<StatsFigure[]> 
     substance: r.substance,
     port: r.port,
     seizures: r.seizures,
-    netMassKg: round3(Number(r.net_mass_kg)),
+    netMassKg: roundMass(Number(r.net_mass_kg)),
   }));
 }
 
@@ -219,7 +220,7 @@ export async function jointStatistics(
   const agencyCodes = [agencyCode, ...new Set([...partners, ...sources.map((s) => s.agency)])];
   const sum = (list: typeof rows) => ({
     seizures: list.reduce((s, r) => s + r.seizures, 0),
-    netMassKg: round3(list.reduce((s, r) => s + r.netMassKg, 0)),
+    netMassKg: roundMass(list.reduce((s, r) => s + r.netMassKg, 0)),
   });
   const breakdown = <K extends string | number>(
     key: (r: (typeof rows)[number]) => K,
@@ -277,5 +278,3 @@ const sameFigures = (x: readonly StatsFigure[], y: readonly StatsFigure[]): bool
     JSON.stringify(l.map((f) => [f.year, f.month, f.substance, f.port, f.seizures, f.netMassKg]));
   return tuples(x) === tuples(y);
 };
-
-const round3 = (n: number): number => Math.round(n * 1000) / 1000;

@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { errors } from '../errors.ts';
+import { roundMass } from '../lib/mass.ts';
 import {
   type BreachRow,
   breachesOf,
@@ -86,8 +87,6 @@ export function periodOf(range: DayRange): Period {
 export const hitRate = (hits: number, inspected: number): number | null =>
   inspected === 0 ? null : Math.round((hits / inspected) * 10_000) / 10_000;
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-
 export class StatsService {
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -97,7 +96,7 @@ export class StatsService {
     const shaped = rows.map((r) => ({
       ...r.group,
       seizures: r.seizures,
-      netMassKg: round3(r.netMassKg),
+      netMassKg: roundMass(r.netMassKg),
       packages: r.packages,
     }));
     return {
@@ -107,7 +106,7 @@ export class StatsService {
       rows: shaped,
       total: {
         seizures: rows.reduce((s, r) => s + r.seizures, 0),
-        netMassKg: round3(rows.reduce((s, r) => s + r.netMassKg, 0)),
+        netMassKg: roundMass(rows.reduce((s, r) => s + r.netMassKg, 0)),
         packages: rows.reduce((s, r) => s + r.packages, 0),
       },
     };
