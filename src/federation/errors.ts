@@ -51,6 +51,14 @@ export const federationErrors = {
       code,
       uid,
     }),
+  /** A partner sent an object that names another agency as its origin. */
+  impersonation: (code: string, owner: string) =>
+    new TandemError(
+      'not_owner',
+      `partner ${code} may only send its own objects, not those of ${owner}`,
+      403,
+      { code, owner },
+    ),
   wrongRecipient: (to: string, self: string) =>
     new TandemError('wrong_recipient', `the message is addressed to ${to}, this instance is ${self}`, 400, {
       to,

@@ -198,6 +198,14 @@ describeEachDatabase('federation inbox', (ctx) => {
     expect(
       await codeOf(receiver.receive(sign(alertMessage(sender, { uid: own.alert.uid, version: 9 })))),
     ).toBe('not_owner');
+    // Nor may it send an object in another agency's name (the signature is its own): 403 too.
+    const impersonating = {
+      ...withdraw,
+      messageId: randomUUID(),
+      object: { ...withdraw.object, originAgency: 'NL-CUSTOMS' },
+    };
+    const refused = await receiver.receive(sign(impersonating)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'not_owner', status: 403 });
     const row = await ctx.database.db
       .selectFrom('intel_alerts')
       .selectAll()

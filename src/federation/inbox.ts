@@ -94,9 +94,8 @@ export async function processMessage(
       }
       const owner = ownerOf(envelope);
       if (owner !== partner.code) {
-        throw federationErrors.malformedMessage(
-          `partner ${partner.code} may only send its own objects, not those of ${owner}`,
-        );
+        // Someone else's object under a valid signature: the sender may not speak for its owner.
+        throw federationErrors.impersonation(partner.code, owner);
       }
       const result =
         envelope.kind === 'alert.upsert' || envelope.kind === 'alert.withdraw'
