@@ -699,4 +699,16 @@ describe('joint operations', () => {
     }
     await expect(a.api('analyst', 'POST', '/v1/joint-operations', operation)).rejects.toThrow(/HTTP 403/);
   });
+
+  it('refuses a participant that is not a partner, and a marking that would keep the operation home', async () => {
+    await expect(
+      a.api('liaison_officer', 'POST', '/v1/joint-operations', {
+        ...operation,
+        participants: ['NL-CUSTOMS', 'XX-CUSTOMS'],
+      }),
+    ).rejects.toThrow(/XX-CUSTOMS is not a partner of this instance: introduce it first/);
+    await expect(
+      a.api('liaison_officer', 'POST', '/v1/joint-operations', { ...operation, tlp: 'AMBER+STRICT' }),
+    ).rejects.toThrow(/TLP:AMBER\+STRICT keeps it inside this agency/);
+  });
 });

@@ -25,7 +25,7 @@ import {
   operationTargetsSchema,
   type TallyWire,
 } from '../federation/object-wire.ts';
-import type { Partner } from '../federation/partners.repo.ts';
+import { listPartners, type Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
 import { roundMass } from '../lib/mass.ts';
 import type { Logger } from '../logger.ts';
@@ -209,8 +209,20 @@ export class JointOperationService {
   ): Promise<{ operation: JointOperation; sharing: PartnerShareOutcome[] }> {
     const o = operationInputSchema.parse(input);
     this.checkCriteria(o);
+    if (o.tlp === 'AMBER+STRICT')
+      throw errors.validation(
+        'an operation is shared with its participants, and TLP:AMBER+STRICT keeps it inside this agency: mark it AMBER, or RED for the participants only',
+        { field: 'tlp', value: o.tlp },
+      );
     const participants = [...new Set([this.agencyCode, ...o.participants])];
     return this.db.transaction().execute(async (trx) => {
+      const known = new Set((await listPartners(trx)).map((p) => p.code));
+      const strangers = participants.filter((p) => p !== this.agencyCode && !known.has(p));
+      if (strangers.length > 0)
+        throw errors.validation(
+          `${strangers.join(', ')} ${strangers.length === 1 ? 'is not a partner' : 'are not partners'} of this instance: introduce ${strangers.length === 1 ? 'it' : 'them'} first (tandem partner add, or POST /v1/partners)`,
+          { field: 'participants', value: strangers },
+        );
       const row = await trx
         .insertInto('joint_operations')
         .values({
