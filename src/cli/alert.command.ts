@@ -90,7 +90,7 @@ function withAlertOptions(cmd: Command): Command {
     .option('--credibility <1-6>', 'information credibility')
     .option('--tlp <marking>', 'CLEAR, GREEN, AMBER, AMBER+STRICT or RED')
     .option('--recipient <code>', 'partner allowed to receive a TLP:RED alert (repeatable)', collect, [])
-    .option('--valid-until <date>', 'end of validity (ISO date)')
+    .option('--valid-until <date>', 'end of validity: a day (valid through that day) or an ISO date-time')
     .option('--container <number>', 'container number (repeatable)', collect, [])
     .option('--document <number>', 'transport document number (repeatable)', collect, [])
     .option('--seal <number>', 'seal number (repeatable)', collect, [])

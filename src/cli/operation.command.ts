@@ -53,7 +53,7 @@ export function registerOperationCommands(program: Command): void {
     .option('--description <text>', 'what the operation is after')
     .requiredOption('--participant <code>', 'partner agency taking part (repeatable)', collect, [])
     .requiredOption('--from <date>', 'start (ISO date or time)')
-    .requiredOption('--until <date>', 'end (ISO date or time)')
+    .requiredOption('--until <date>', 'end: a day (the operation runs through that day) or an ISO date-time')
     .requiredOption(
       '--criteria <cel>',
       "target criteria: a risk profile expression, e.g. origin.country == 'EC'",

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { IdentifierKind } from '../db/tables/federation.ts';
 import { isToOrder, normalizePartyName, normalizeSeal } from '../domain/index.ts';
-import { patchOf } from '../lib/zod-patch.ts';
+import { patchOf, periodEnd } from '../lib/zod-patch.ts';
 
 export const tlpSchema = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
 export type Tlp = z.infer<typeof tlpSchema>;
@@ -35,7 +35,8 @@ export const alertContentSchema = z.object({
   description: z.string().max(10_000).default(''),
   recommendedAction: z.enum(['scan_on_arrival', 'monitor', 'hold']),
   validFrom: z.coerce.date().optional(),
-  validUntil: z.coerce.date().nullable().optional(),
+  /** A day means through the end of that day. */
+  validUntil: periodEnd.nullable().optional(),
   sourceReliability: z.enum(['A', 'B', 'C', 'D', 'E', 'F']),
   infoCredibility: z.number().int().min(1).max(6),
   tlp: tlpSchema,

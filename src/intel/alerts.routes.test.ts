@@ -132,10 +132,13 @@ describeEachDatabase('alert routes', (ctx) => {
         tlp: 'RED',
         recipients: ['NL-CUSTOMS'],
         identifiers: { containerNumbers: ['MSKU1234565'] },
+        validUntil: '2030-12-31',
       },
     });
     expect(created.statusCode).toBe(201);
     const { alert } = created.json();
+    // A day named as the end is valid through that day.
+    expect(alert.validUntil).toBe('2030-12-31T23:59:59.999Z');
     const patched = await app.inject({
       method: 'PATCH',
       url: `/v1/alerts/${alert.id}`,

@@ -28,6 +28,7 @@ import {
 import { listPartners, type Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
 import { roundMass } from '../lib/mass.ts';
+import { periodEnd } from '../lib/zod-patch.ts';
 import type { Logger } from '../logger.ts';
 import { RiskProfileService } from '../risk/profiles.service.ts';
 import { tlpSchema } from './alert.ts';
@@ -42,7 +43,8 @@ export const operationInputSchema = z
     /** Partner agencies taking part (this instance, the lead, takes part anyway). */
     participants: z.array(agencyCodeSchema).min(1).max(20),
     startsAt: z.coerce.date(),
-    endsAt: z.coerce.date(),
+    /** A day means through the end of that day. */
+    endsAt: periodEnd,
     profile: z.object({
       expression: z.string().min(1).max(4000),
       action: z.enum(['score', 'select']).default('select'),
