@@ -15,6 +15,7 @@ import type { AgencyIdentity } from './identity.ts';
 import { parseEd25519PublicKey } from './identity.ts';
 import { type InboxOutcome, processMessage, verifyMessage } from './inbox.ts';
 import { findPartner, listPartners, type Partner, setPartnerPolicy, upsertPartner } from './partners.repo.ts';
+import { reshareAlertsAfterPolicy } from './share-queue.ts';
 import { type PartnerPolicy, partnerPolicySchema } from './sharing.ts';
 
 export interface NewPartner {
@@ -94,12 +95,14 @@ export class FederationService {
       if (!current) throw errors.notFound('partner', code);
       const policy = partnerPolicySchema.parse({ ...current.policy, ...patch });
       await setPartnerPolicy(trx, code, policy);
+      // A narrower policy also applies to what the partner holds already.
+      const resharedAlerts = await reshareAlertsAfterPolicy(trx, code, current.policy, actor);
       await writeAudit(trx, {
         actor,
         action: 'partner.policy',
         entityType: 'partner',
         entityId: code,
-        details: { before: current.policy, after: policy },
+        details: { after: policy, before: current.policy, resharedAlerts },
       });
       return { ...current, policy };
     });

@@ -5,13 +5,13 @@
  * withdrawal. Only local alerts are ever queued: received intelligence is never passed on.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { alertIdentifiersSchema } from '../intel/alert.ts';
 import type { AlertRow } from '../intel/alerts.repo.ts';
 import type { AlertWire } from './envelope.ts';
-import { listPartners } from './partners.repo.ts';
-import { decideSharing, type SharingReason } from './sharing.ts';
+import { findPartner, listPartners } from './partners.repo.ts';
+import { decideSharing, type PartnerPolicy, type SharingReason } from './sharing.ts';
 
 export interface PartnerShareOutcome {
   partner: string;
@@ -127,4 +127,57 @@ export async function queueAlertShares(trx: Transaction<DB>, row: AlertRow): Pro
     });
   }
   return outcomes;
+}
+
+/**
+ * After a partner's sharing policy changed: each local active alert the partner holds (its latest
+ * share there is an upsert, sent or pending) that the new policy no longer lets it have as it is
+ * (not at all, or not with its party names) gets a new version and is shared again, so that this
+ * partner receives a withdrawal or the redacted copy; other partners receive the same content at
+ * the new version. Returns the ids of the alerts shared again. Call in the policy's transaction.
+ */
+export async function reshareAlertsAfterPolicy(
+  trx: Transaction<DB>,
+  partnerCode: string,
+  before: PartnerPolicy,
+  actor: string,
+): Promise<number[]> {
+  const partner = await findPartner(trx, partnerCode);
+  if (!partner) return [];
+  const held = await trx
+    .selectFrom('intel_alerts as a')
+    .selectAll('a')
+    .where('a.local', '=', true)
+    .where('a.status', '=', 'active')
+    .where(
+      sql<string>`(select d.kind from federation_deliveries d
+                    where d.alert_id = a.id and d.partner_code = ${partnerCode}
+                      and d.status in ('pending', 'delivered')
+                    order by d.id desc limit 1)`,
+      '=',
+      'alert.upsert',
+    )
+    .execute();
+  const reshared: number[] = [];
+  for (const row of held) {
+    const content = {
+      type: 'alert' as const,
+      tlp: row.tlp,
+      recipients: row.recipients,
+      personalDataFields: hasPersonalData(row),
+    };
+    const now = decideSharing(content, partner.policy, partner.code);
+    const then = decideSharing(content, before, partner.code);
+    const redactedMore = now.share && now.redactions.length > (then.share ? then.redactions.length : 0);
+    if (now.share && !redactedMore) continue;
+    const bumped = await trx
+      .updateTable('intel_alerts')
+      .set({ version: sql`version + 1`, updated_by: actor, updated_at: new Date() })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await queueAlertShares(trx, bumped);
+    reshared.push(row.id);
+  }
+  return reshared;
 }

@@ -132,4 +132,50 @@ describeEachDatabase('alerts and the sharing queue', (ctx) => {
       { numRuns: 15 },
     );
   });
+
+  it('applies a narrower policy to what a partner holds already: a withdrawal, or the redacted copy', async () => {
+    const { alert: a } = await alerts.create('user:ana', alert());
+    const kinds = async () =>
+      (await deliveries(a.id))
+        .filter((d) => d.partner_code === 'NL-CUSTOMS')
+        .map((d) => [
+          d.kind,
+          d.alert_version,
+          (d.payload as { identifiers?: { parties: unknown[] } }).identifiers?.parties.length,
+        ]);
+    expect(await kinds()).toEqual([['alert.upsert', 1, 1]]);
+    try {
+      // Party names no longer agreed: NL receives version 2 without them; DE, which never had
+      // them, receives version 2 as well.
+      await federation.setPolicy('admin', 'NL-CUSTOMS', { personalData: false });
+      expect(await kinds()).toEqual([
+        ['alert.upsert', 1, 1],
+        ['alert.upsert', 2, 0],
+      ]);
+      // Alerts no longer allowed: NL is told to drop it.
+      await federation.setPolicy('admin', 'NL-CUSTOMS', { allow: [] });
+      expect(await kinds()).toEqual([
+        ['alert.upsert', 1, 1],
+        ['alert.upsert', 2, 0],
+        ['alert.withdraw', 3, undefined],
+      ]);
+      // A policy change that takes nothing away shares nothing again.
+      await federation.setPolicy('admin', 'NL-CUSTOMS', { fourEyes: false });
+      expect(await kinds()).toHaveLength(3);
+      const audit = await ctx.database.db
+        .selectFrom('audit_log')
+        .select('details')
+        .where('action', '=', 'partner.policy')
+        .orderBy('id', 'desc')
+        .limit(2)
+        .execute();
+      // The last change shared nothing again; the one before withdrew this alert (and every other
+      // alert NL held from the tests before).
+      const [last, narrowed] = audit.map((r) => (r.details as { resharedAlerts: number[] }).resharedAlerts);
+      expect(last).toEqual([]);
+      expect(narrowed).toContain(a.id);
+    } finally {
+      await federation.setPolicy('admin', 'NL-CUSTOMS', { allow: ['alert'], personalData: true });
+    }
+  });
 });
