@@ -8,6 +8,11 @@
  * arrival + DISCHARGE_ALLOWANCE (discharge reports with the seals seen at the quay arrive in the
  * first hours of a call), and never before the manifest itself was known. So a re-run on history
  * sees exactly what a timely run would have seen, and later inspection outcomes never leak in.
+ * One exception: partner intelligence that concerns a decision still open (decision day at most a
+ * day past) and arrives after that moment is acted on as it arrives. The containers it concerns
+ * are assessed again as of now (`asOfNow`), so a partner's "hold" on a box already in the yard
+ * holds it; a later re-run on history, as of the decision moment, does not see the hit, but the
+ * hold it placed stays (holds are sticky).
  */
 import type { Kysely } from 'kysely';
 import { emitEvent, writeAudit } from '../db/index.ts';
@@ -46,6 +51,11 @@ export interface AssessOptions {
   explorationShare?: number;
   profiles?: ProfileEvaluator;
   logger?: Logger;
+  /**
+   * Assess as of now rather than the decision moment: for decisions still open that partner
+   * intelligence reached after that moment (see the header).
+   */
+  asOfNow?: boolean;
 }
 
 export interface PortDay {
@@ -106,7 +116,9 @@ async function assessPoints(
   // Consignments of one call share their moment: one batch of views per moment.
   const byMoment = new Map<number, DecisionPoint[]>();
   for (const p of points) {
-    const at = assessmentMoment(p, now).getTime();
+    const at = (
+      options.asOfNow ? new Date(Math.max(now.getTime(), p.knownAt.getTime())) : assessmentMoment(p, now)
+    ).getTime();
     byMoment.set(at, [...(byMoment.get(at) ?? []), p]);
   }
   const touched = new Map<string, PortDay>();

@@ -88,11 +88,21 @@ export async function handleRiskEvents(
     else containerEventIds.push(...parsed.data.ids);
   }
   for (const id of await assessedConsignmentsOfEvents(database.db, containerEventIds)) ids.add(id);
-  for (const id of await openConsignmentsOfHits(database.db, hitTargets, options.now ?? new Date()))
-    ids.add(id);
-  if (ids.size === 0) return 0;
-  const summary = await assessConsignments(database.db, [...ids], options);
-  return summary.assessed;
+  // Intelligence that arrived now is acted on now, even after the decision moment (see
+  // assessment.service.ts).
+  const reachedByIntelligence = await openConsignmentsOfHits(
+    database.db,
+    hitTargets,
+    options.now ?? new Date(),
+  );
+  for (const id of reachedByIntelligence) ids.delete(id);
+  if (ids.size === 0 && reachedByIntelligence.length === 0) return 0;
+  let assessed = 0;
+  if (ids.size > 0) assessed += (await assessConsignments(database.db, [...ids], options)).assessed;
+  if (reachedByIntelligence.length > 0)
+    assessed += (await assessConsignments(database.db, reachedByIntelligence, { ...options, asOfNow: true }))
+      .assessed;
+  return assessed;
 }
 
 /** Events the risk worker has not assessed yet (0 when it has caught up with the ingest). */

@@ -192,4 +192,27 @@ describeEachDatabase('partner intelligence in risk targeting', (ctx) => {
     expect(await holdOf(606)).toMatchObject({ source: 'selection', required: ['scan', 'physical'] });
     expect((await assessmentOf(606)).reason).toMatch(/^selected: a partner alert requires it; /);
   });
+
+  it('acts on a hold alert that arrives after the decision moment, while the decision is still open', async () => {
+    // No capacity: only a mandatory selection holds. Arrived 20 hours ago: the decision moment
+    // (arrival + 12 h) is past when the alert comes.
+    await setScannerCapacity(db(), 'BEANR', 0, 'test');
+    const arrived = new Date(Date.now() - 20 * HOUR).toISOString();
+    await ingestRecords(ctx.database, [
+      {
+        type: 'consignment',
+        ...newConsignment(701, {
+          portCall: newPortCall({ voyage: 'V701', eta: arrived }),
+          declaredAt: new Date(Date.now() - 48 * HOUR).toISOString(),
+        }),
+      },
+    ]);
+    await drainRiskEvents(ctx.database, { profiles: noProfiles });
+    expect((await assessmentOf(701)).mandatory).toBe(false);
+    expect(await holdOf(701)).toBeUndefined();
+    await receiveAlert('hold', { containerNumbers: [containerNumber(701)] });
+    await drainRiskEvents(ctx.database, { profiles: noProfiles });
+    expect(await assessmentOf(701)).toMatchObject({ mandatory: true, selected: true });
+    expect(await holdOf(701)).toMatchObject({ source: 'partner_alert', required: ['scan', 'physical'] });
+  });
 });
