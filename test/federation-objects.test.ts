@@ -609,8 +609,27 @@ describe('joint operations', () => {
     ]);
     await assessPortDay(a.database.db, 'BEANR', '2022-01-03');
     await assessPortDay(b.database.db, 'NLRTM', '2022-01-03');
-    // A by the shared criteria, B by the shared target list.
+    // A by the shared criteria. B has the profile, inactive until a liaison officer there adopts
+    // the operation: a partner's criteria do not select at B on their own.
     expect(await selectedByProfile(a, 9001, atA.riskProfileId ?? 0)).toBe(true);
+    expect(await selectedByProfile(b, 9002, atB.risk_profile_id ?? 0)).toBe(false);
+    const received = await b.api<OperationView & { adopted: boolean }>(
+      'analyst',
+      'GET',
+      `/v1/joint-operations/${atB.id}`,
+    );
+    expect(received.adopted).toBe(false);
+    await expect(b.api('analyst', 'POST', `/v1/joint-operations/${atB.id}/adopt`)).rejects.toThrow(
+      /HTTP 403/,
+    );
+    const adopted = await b.api<{ adopted: boolean }>(
+      'liaison_officer',
+      'POST',
+      `/v1/joint-operations/${atB.id}/adopt`,
+    );
+    expect(adopted.adopted).toBe(true);
+    await assessPortDay(b.database.db, 'NLRTM', '2022-01-03');
+    // Now B selects by the shared target list.
     expect(await selectedByProfile(b, 9002, atB.risk_profile_id ?? 0)).toBe(true);
     expect(await selectedByProfile(b, 7003, atB.risk_profile_id ?? 0)).toBe(false);
 

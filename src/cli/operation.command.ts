@@ -23,7 +23,7 @@ function operationsOf({ database, config }: CommandContext): JointOperationServi
 }
 
 function operationLine(o: JointOperation): string {
-  return `${o.id}\t${o.local ? 'lead' : o.leadAgency}\tv${o.version}\t${o.running ? 'running' : o.status}\t${o.startsAt.slice(0, 10)}..${o.endsAt.slice(0, 10)}\t${o.participants.join(',')}\t${o.name}`;
+  return `${o.id}\t${o.local ? 'lead' : o.leadAgency}\tv${o.version}\t${o.status === 'active' && !o.adopted ? 'to adopt (tandem operation adopt)' : o.running ? 'running' : o.status}\t${o.startsAt.slice(0, 10)}..${o.endsAt.slice(0, 10)}\t${o.participants.join(',')}\t${o.name}`;
 }
 
 interface CreateOptions {
@@ -85,6 +85,22 @@ export function registerOperationCommands(program: Command): void {
         if (opts.json) return printJson(r);
         process.stdout.write(`${operationLine(r.operation)}\n`);
         for (const s of r.sharing) process.stdout.write(`  ${s.partner}: ${s.queued} (${s.reason})\n`);
+      }),
+    );
+  operation
+    .command('adopt')
+    .description(
+      'adopt the current version of an operation received from a partner: its profile selects here',
+    )
+    .argument('<id>', 'operation id')
+    .option('--json', 'print as JSON')
+    .action((id: string, opts: { json?: boolean }) =>
+      withDatabase(async (ctx) => {
+        const o = await operationsOf(ctx).adopt(cliActor(), positiveId(id, 'an operation'));
+        if (opts.json) return printJson(o);
+        process.stdout.write(
+          `${operationLine(o)}\n  adopted: version ${o.version}, criteria ${o.profile.expression} (${o.profile.action})\n`,
+        );
       }),
     );
   operation

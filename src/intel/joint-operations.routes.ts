@@ -1,4 +1,4 @@
-/** Joint operations API: create, approve a held share, cancel, list, one with its live tallies. */
+/** Joint operations API: create, approve a held share, adopt a received one, cancel, list, one with its live tallies. */
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
 import { type JointOperationService, operationInputSchema } from './joint-operations.ts';
@@ -26,6 +26,13 @@ export function jointOperationRoutes(operations: JointOperationService): RouteMo
       )
       .params(idParams)
       .handle(({ actor, params }) => operations.approve(actor, params.id)),
+    route('POST', '/v1/joint-operations/:id/adopt', 'operations:manage')
+      .summary(
+        'Adopt the current version of an operation received from a partner: its profile selects here',
+        'A received operation installs its profile inactive until adopted; each new version the lead sends is adopted again.',
+      )
+      .params(idParams)
+      .handle(({ actor, params }) => operations.adopt(actor, params.id)),
     route('DELETE', '/v1/joint-operations/:id', 'operations:manage')
       .summary('Cancel a joint operation led by this instance; participants deactivate its profile')
       .params(idParams)

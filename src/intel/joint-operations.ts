@@ -87,6 +87,11 @@ export interface JointOperation {
   targets: z.output<typeof operationTargetsSchema>;
   tlp: string;
   riskProfileId: number | null;
+  /**
+   * Whether its profile may select here: always for an operation this instance leads; for one
+   * received from a partner, once a liaison officer here has adopted its current version.
+   */
+  adopted: boolean;
   tallies: Tally[];
   total: { containersSelected: number; containersInspected: number; seizures: number; netMassKg: number };
 }
@@ -163,6 +168,7 @@ async function present(db: Db, r: OperationRow): Promise<JointOperation> {
     running: r.status === 'active' && r.starts_at <= now && now < r.ends_at,
     ...contentOf(r),
     riskProfileId: r.risk_profile_id,
+    adopted: isAdopted(r),
     tallies: list,
     total: {
       containersSelected: list.reduce((s, t) => s + t.containersSelected, 0),
@@ -172,6 +178,9 @@ async function present(db: Db, r: OperationRow): Promise<JointOperation> {
     },
   };
 }
+
+const isAdopted = (r: Pick<OperationRow, 'local' | 'version' | 'adopted_version'>): boolean =>
+  r.local || r.adopted_version === r.version;
 
 async function share(trx: Transaction<DB>, r: OperationRow, self: string): Promise<PartnerShareOutcome[]> {
   const wire = wireOf(r);
@@ -243,6 +252,7 @@ export class JointOperationService {
           profile_weight: o.profile.weight,
           targets: JSON.stringify(o.targets),
           tlp: o.tlp,
+          adopted_version: 1,
           created_by: actor,
           updated_by: actor,
         })
@@ -277,7 +287,13 @@ export class JointOperationService {
       if (current.status === 'cancelled') return { operation: await present(trx, current), sharing: [] };
       const row = await trx
         .updateTable('joint_operations')
-        .set({ status: 'cancelled', version: current.version + 1, updated_by: actor, updated_at: new Date() })
+        .set({
+          status: 'cancelled',
+          version: current.version + 1,
+          adopted_version: current.version + 1,
+          updated_by: actor,
+          updated_at: new Date(),
+        })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -322,6 +338,49 @@ export class JointOperationService {
     });
   }
 
+  /**
+   * Adopts the current version of an operation received from a partner: its profile is installed
+   * active here and selects containers from the next assessment on. Audited
+   * `joint_operation.adopt`. A later version from the lead needs adopting again.
+   */
+  async adopt(actor: string, id: number): Promise<JointOperation> {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('joint_operations')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!current || current.local)
+        throw errors.notFound('joint operation received from a partner', String(id));
+      if (current.status !== 'active')
+        throw errors.conflict(`joint operation ${id} is ${current.status}; there is nothing to adopt`, {
+          status: current.status,
+        });
+      if (current.adopted_version === current.version) return;
+      await trx
+        .updateTable('joint_operations')
+        .set({ adopted_version: current.version, profile_synced_version: 0 })
+        .where('id', '=', id)
+        .execute();
+      await writeAudit(trx, {
+        actor,
+        action: 'joint_operation.adopt',
+        entityType: 'joint_operation',
+        entityId: id,
+        details: {
+          uid: current.uid,
+          version: current.version,
+          leadAgency: current.lead_agency,
+          expression: current.profile_expression,
+          action: current.profile_action,
+        },
+      });
+    });
+    await this.syncProfiles();
+    return this.get(id);
+  }
+
   async get(id: number): Promise<JointOperation> {
     const row = await this.db
       .selectFrom('joint_operations')
@@ -363,7 +422,7 @@ export class JointOperationService {
         action: op.profile_action,
         validFrom: op.starts_at,
         validTo: op.ends_at,
-        active: op.status === 'active',
+        active: op.status === 'active' && isAdopted(op),
       };
       const actor = `system:joint-operation:${op.uid}`;
       try {

@@ -118,6 +118,8 @@ export interface JointOperationsTable {
   tlp: TlpMarking;
   risk_profile_id: ColumnType<number | null, number | null | undefined, number | null>;
   profile_synced_version: ColumnType<number, number | undefined, number>;
+  /** The version a liaison officer here adopted (a received operation selects only when it is the current one). */
+  adopted_version: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: string;
   updated_by: string;
   created_at: Timestamp;
