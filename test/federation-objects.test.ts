@@ -533,6 +533,11 @@ describe('joint statistics', () => {
           .executeTakeFirst(),
       );
       expect(refused.last_error).toContain('not_agreed');
+      // Figures received before the agreement ended no longer count in A's combined view.
+      const year = new Date().getUTCFullYear();
+      const atA = await a.api<JointView>('targeting_officer', 'GET', `/v1/stats/joint?year=${year}`);
+      expect(atA.agencies.map((x) => x.agency)).toEqual(['BE-CUSTOMS']);
+      expect(atA.total.seizures).toBe(1);
     } finally {
       await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', { shareStatistics: true });
     }

@@ -205,7 +205,12 @@ export async function jointStatistics(
     ...f,
     agency: agencyCode,
   }));
-  const received = await db.selectFrom('joint_stats_figures').selectAll().where('year', '=', year).execute();
+  const partners = (await listPartners(db)).filter((p) => p.policy.shareStatistics).map((p) => p.code);
+  // Figures received under an agreement that has ended no longer count (they stay stored, and
+  // count again if the agreement is renewed).
+  const received = (
+    await db.selectFrom('joint_stats_figures').selectAll().where('year', '=', year).execute()
+  ).filter((r) => partners.includes(r.agency));
   for (const r of received)
     rows.push({
       agency: r.agency,
@@ -216,8 +221,7 @@ export async function jointStatistics(
       seizures: r.seizures,
       netMassKg: Number(r.net_mass_kg),
     });
-  const partners = (await listPartners(db)).filter((p) => p.policy.shareStatistics).map((p) => p.code);
-  const agencyCodes = [agencyCode, ...new Set([...partners, ...sources.map((s) => s.agency)])];
+  const agencyCodes = [agencyCode, ...new Set(partners)];
   const sum = (list: typeof rows) => ({
     seizures: list.reduce((s, r) => s + r.seizures, 0),
     netMassKg: roundMass(list.reduce((s, r) => s + r.netMassKg, 0)),
