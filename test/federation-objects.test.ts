@@ -386,6 +386,29 @@ describe('modus-operandi reports', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'malformed_message' } });
   });
 
+  it('withdraws a report from a partner whose policy no longer allows reports', async () => {
+    const created = await a.api<MoAnswer>('analyst', 'POST', '/v1/mo-reports', {
+      ...report,
+      title: 'Soon not for NL',
+    });
+    await waitFor('the report at B', async () => (await moAt(b, created.report.uid))?.status === 'active');
+    await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', {
+      allow: ['alert', 'feedback', 'joint_operation'],
+    });
+    try {
+      await waitFor(
+        'the withdrawal at B',
+        async () => (await moAt(b, created.report.uid))?.status === 'withdrawn',
+      );
+      // Still active at A: only NL lost it.
+      expect((await moAt(a, created.report.uid))?.status).toBe('active');
+    } finally {
+      await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', {
+        allow: ['alert', 'feedback', 'mo_report', 'joint_operation'],
+      });
+    }
+  });
+
   it('keeps reports home when the policy does not allow them, and TLP:RED except for named recipients', async () => {
     await a.federation.setPolicy('cli:test', 'NL-CUSTOMS', {
       allow: ['alert', 'feedback', 'joint_operation'],

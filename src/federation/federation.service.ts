@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import { errors, TandemError } from '../errors.ts';
+import { reshareMoReportsAfterPolicy } from '../intel/mo-reports.ts';
 import type { Logger } from '../logger.ts';
 import { signEnvelope, signQueued } from './delivery.ts';
 import { federationErrors } from './errors.ts';
@@ -97,12 +98,13 @@ export class FederationService {
       await setPartnerPolicy(trx, code, policy);
       // A narrower policy also applies to what the partner holds already.
       const resharedAlerts = await reshareAlertsAfterPolicy(trx, code, current.policy, actor);
+      const resharedReports = await reshareMoReportsAfterPolicy(trx, { ...current, policy });
       await writeAudit(trx, {
         actor,
         action: 'partner.policy',
         entityType: 'partner',
         entityId: code,
-        details: { after: policy, before: current.policy, resharedAlerts },
+        details: { after: policy, before: current.policy, resharedAlerts, resharedReports },
       });
       return { ...current, policy };
     });

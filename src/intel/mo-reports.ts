@@ -8,7 +8,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { writeAudit } from '../db/audit.ts';
 import { emitEvent } from '../db/outbox.ts';
@@ -26,6 +26,7 @@ import {
 } from '../federation/object-wire.ts';
 import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
+import { decideSharing } from '../federation/sharing.ts';
 import { type RecognisedFile, readBlob, recogniseFile, sha256Hex, storeBlob } from '../inspection/blobs.ts';
 import { patchOf } from '../lib/zod-patch.ts';
 
@@ -214,6 +215,47 @@ async function share(trx: Transaction<DB>, r: MoRow): Promise<PartnerShareOutcom
     },
     withdrawn: r.status === 'withdrawn',
   });
+}
+
+/**
+ * After a partner's sharing policy changed: each local active report the partner holds (its
+ * latest share there is an upsert) that the new policy no longer lets it have gets a new version
+ * and is shared again, so that the partner receives a withdrawal. Returns the ids of the reports
+ * shared again. Call in the policy's transaction (as reshareAlertsAfterPolicy for alerts).
+ */
+export async function reshareMoReportsAfterPolicy(trx: Transaction<DB>, partner: Partner): Promise<number[]> {
+  const held = await trx
+    .selectFrom('mo_reports as r')
+    .selectAll('r')
+    .where('r.local', '=', true)
+    .where('r.status', '=', 'active')
+    .where(
+      sql<string>`(select d.kind from federation_deliveries d
+                    where d.object_type = 'mo_report' and d.object_id = r.id
+                      and d.partner_code = ${partner.code} and d.status in ('pending', 'delivered')
+                    order by d.id desc limit 1)`,
+      '=',
+      'mo.upsert',
+    )
+    .execute();
+  const reshared: number[] = [];
+  for (const row of held) {
+    const decision = decideSharing(
+      { type: 'mo_report', tlp: row.tlp, recipients: row.recipients, personalDataFields: [] },
+      partner.policy,
+      partner.code,
+    );
+    if (decision.share) continue;
+    const bumped = await trx
+      .updateTable('mo_reports')
+      .set({ version: sql`version + 1`, updated_at: new Date() })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await share(trx, bumped);
+    reshared.push(row.id);
+  }
+  return reshared;
 }
 
 const PHOTO_FORMATS: readonly RecognisedFile['format'][] = ['jpeg', 'png', 'tiff'];
