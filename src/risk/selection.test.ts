@@ -161,6 +161,23 @@ describe('selectForInspection', () => {
     expect(result.counts).toEqual({ manual: 0, mandatory_profile: 1, risk: 2, exploration: 1 });
   });
 
+  it('picks no box for its risk without a risk signal: the capacity goes to the random draw', () => {
+    // No model and no profile points: every score is 0.
+    const r = selectForInspection(candidates('a:0 b:0 c:0 d:0 e:0 f:0 g:0 h:0'), { capacity: 4, seed: 's' });
+    expect(r.counts).toEqual({ manual: 0, mandatory_profile: 0, risk: 0, exploration: 4 });
+    expect(r.selected.every((x) => x.probability === 0.5)).toBe(true);
+    // Two boxes with a signal are picked for it; the other two slots are drawn from the rest.
+    const mixed = selectForInspection(candidates('a:0 b:3 c:0 d:0 e:7 f:0'), { capacity: 4, seed: 's' });
+    expect(mixed.selected.slice(0, 2)).toEqual([
+      { key: 'e', reason: 'risk', probability: 1 },
+      { key: 'b', reason: 'risk', probability: 1 },
+    ]);
+    expect(mixed.selected.slice(2).map((x) => [x.reason, x.probability])).toEqual([
+      ['exploration', 0.5],
+      ['exploration', 0.5],
+    ]);
+  });
+
   it('uses the default 5 % exploration share', () => {
     const pool = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, score: i, mandatory: false }));
     const r = selectForInspection(pool, { capacity: 100, seed: 'x' });

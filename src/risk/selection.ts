@@ -7,6 +7,8 @@
  *      exceed the capacity, because a mandatory hit must be held and inspected; what does not fit
  *      is reported as `overCapacity` with the containers concerned, never dropped silently;
  *   3. the highest expected risk (score), ties broken by key so a re-run gives the same list;
+ *      only boxes with a score above 0 (some risk signal): the capacity left when too few have one
+ *      goes to the random draw below;
  *   4. an exploration share (default 5 %) of the remaining capacity, drawn uniformly at random
  *      (seeded) from the candidates not otherwise selected. Each exploration pick records its
  *      selection probability (picks ÷ pool size), so that outcomes of these inspections can be
@@ -94,16 +96,17 @@ export function selectForInspection(
 
   const remaining = Math.max(0, options.capacity - selected.length);
   const rest = candidates.filter((c) => c.manual !== true && !c.mandatory).sort(byRisk);
-  const explorationSlots = Math.min(Math.round(remaining * share), rest.length);
-  const riskSlots = Math.min(remaining - explorationSlots, rest.length);
+  // Only a box with a risk signal (a score above 0) is picked for its risk: with no model and no
+  // profile points every score is 0, and picking among equal zeros by key is not "the riskiest".
+  // The capacity such boxes would take goes to the random share instead, with its true probability.
+  const signalled = rest.filter((c) => c.score > 0).length;
+  const shareSlots = Math.min(Math.round(remaining * share), rest.length);
+  const riskSlots = Math.min(remaining - shareSlots, signalled);
+  const explorationSlots = Math.min(remaining - riskSlots, rest.length - riskSlots);
   for (const c of rest.slice(0, riskSlots)) selected.push({ key: c.key, reason: 'risk', probability: 1 });
 
   const pool = rest.slice(riskSlots);
-  const picks = drawWithoutReplacement(
-    pool.length,
-    Math.min(explorationSlots, pool.length),
-    seededRandom(options.seed),
-  );
+  const picks = drawWithoutReplacement(pool.length, explorationSlots, seededRandom(options.seed));
   const probability = pool.length === 0 ? 0 : picks.length / pool.length;
   for (const i of picks) {
     const c = pool[i];
