@@ -24,7 +24,14 @@ export function registerAssessCommands(program: Command): void {
     .option('--exploration <share>', 'share of the capacity drawn at random for learning', '0.05')
     .option('--json', 'print the summary as JSON')
     .action((opts: { port: string; date: string; exploration: string; json?: boolean }) =>
-      withDatabase(async ({ database }) => {
+      withDatabase(async ({ database, config }) => {
+        const at = port(opts.port);
+        // Selection holds boxes, which this customs service does only at its own ports.
+        if (!config.agency.ports.includes(at))
+          throw errors.validation(
+            `${at} is not one of this customs service's ports (${config.agency.ports.join(', ')}; TANDEM_PORTS)`,
+            { field: 'port', value: at },
+          );
         if (!z.iso.date().safeParse(opts.date).success)
           throw errors.validation(`--date ${opts.date}: expected a day YYYY-MM-DD that exists`, {
             field: 'date',
@@ -33,7 +40,7 @@ export function registerAssessCommands(program: Command): void {
         const share = Number(opts.exploration);
         if (!(share >= 0 && share <= 1))
           throw new Error(`--exploration ${opts.exploration}: expected a share between 0 and 1`);
-        const s = await assessPortDay(database.db, port(opts.port), opts.date, { explorationShare: share });
+        const s = await assessPortDay(database.db, at, opts.date, { explorationShare: share });
         if (opts.json) return void process.stdout.write(`${JSON.stringify(s)}\n`);
         process.stdout.write(`${s.assessed} containers assessed\n`);
         for (const d of s.portDays) {

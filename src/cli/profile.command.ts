@@ -116,12 +116,18 @@ export function registerProfileCommands(program: Command): void {
       withDatabase(async ({ database }) => {
         checkAction(opts.action);
         const active = opts.inactive ? false : opts.active ? true : undefined;
-        const updated = await new RiskProfileService(database.db).update(cliActor(), profileId(id), {
+        const profiles = new RiskProfileService(database.db);
+        const before = (await profiles.show(profileId(id))).version;
+        const updated = await profiles.update(cliActor(), profileId(id), {
           ...changeOf({ ...opts, active }),
           reason: opts.reason ?? '',
         });
         if (opts.json) return printJson(updated);
-        process.stdout.write(`risk profile ${updated.id} "${updated.name}" is now v${updated.version}\n`);
+        process.stdout.write(
+          updated.version === before
+            ? `risk profile ${updated.id} "${updated.name}": nothing changed, still v${updated.version}\n`
+            : `risk profile ${updated.id} "${updated.name}" is now v${updated.version}\n`,
+        );
       }),
     );
 
