@@ -19,10 +19,11 @@ for (const kind of databaseKinds) {
         'events.csv',
         'container_number,event_type,occurred_at,place_locode\n' +
           `${containerNumber(1)},gate_out,2026-11-29T10:00:00Z,BEANR\n` +
-          `${containerNumber(2)},sunk,2026-11-29T11:00:00Z,BEANR\n`,
+          `${containerNumber(2)},sunk,2026-11-29T11:00:00Z,BEANR\n` +
+          `${containerNumber(3)},gate_in\n`,
       );
       const summary = JSON.parse(await runTandem('ingest', file, '--json'));
-      expect(summary.totals).toMatchObject({ accepted: 1, quarantined: 1 });
+      expect(summary.totals).toMatchObject({ accepted: 1, quarantined: 2 });
       // The audit names the person at the terminal, as every other command does.
       const server = terminal.server;
       const database = server ?? (await openDatabase({ dataDir: process.env.TANDEM_DATA_DIR }));
@@ -39,12 +40,17 @@ for (const kind of databaseKinds) {
       expect(await runTandem('model', 'list')).toMatch(/^no model yet/);
       expect(await runTandem('model', 'list', '--json')).toBe('');
       const asJson = (await runTandem('quarantine', 'list', '--json')).trim().split('\n');
-      expect(asJson.map((l) => JSON.parse(l).code)).toEqual(['schema_violation']);
+      expect(asJson.map((l) => JSON.parse(l).code).sort()).toEqual([
+        'schema_violation',
+        'wrong_column_count',
+      ]);
       const listed = await runTandem('quarantine', 'list', '--limit', '5');
       expect(listed).toContain(
         'line 3  event_type="sunk"  schema_violation: event_type: must be one of loaded,',
       );
-      const id = /^#(\d+)/.exec(listed)?.[1] ?? '';
+      // A problem of the whole row names no field (no "-=\"\"" placeholder).
+      expect(listed).toMatch(/line 4 {2}wrong_column_count: /);
+      const id = /^#(\d+) .*event_type="sunk"/m.exec(listed)?.[1] ?? '';
       const shown = await runTandem('quarantine', 'show', id);
       expect(shown).toMatch(/^field\s+event_type$/m);
       expect(shown).toMatch(/^value\s+sunk$/m);

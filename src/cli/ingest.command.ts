@@ -88,7 +88,7 @@ export function registerIngestCommands(program: Command): void {
           if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
           else
             process.stdout.write(
-              `#${r.id}  ${r.file_name}  ${r.position}  ${r.field ?? '-'}=${JSON.stringify(r.value ?? '')}  ${r.code}: ${r.reason}\n`,
+              `#${r.id}  ${r.file_name}  ${r.position}  ${r.field === null ? '' : `${r.field}=${JSON.stringify(r.value ?? '')}  `}${r.code}: ${r.reason}\n`,
             );
         }
       }),
