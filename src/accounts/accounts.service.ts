@@ -101,6 +101,15 @@ interface CachedToken {
   touchedAt: number;
 }
 
+/** The argon2id hash of a new password, refused when it is too short. */
+async function hashPassword(password: string): Promise<string> {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw errors.validation(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+      field: 'password',
+    });
+  return hash(password, argon2Options);
+}
+
 export class AccountsService {
   private readonly now: () => Date;
   private dummyHash: Promise<string> | undefined;
@@ -123,12 +132,7 @@ export class AccountsService {
       });
     }
     const roles = checkRoles(input.roles);
-    if (input.password.length < MIN_PASSWORD_LENGTH) {
-      throw errors.validation(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
-        field: 'password',
-      });
-    }
-    const passwordHash = await hash(input.password, argon2Options);
+    const passwordHash = await hashPassword(input.password);
     return this.db.transaction().execute(async (trx) => {
       if (await repo.findUserByUsername(trx, username)) {
         throw errors.conflict(`the username ${username} is taken`, { field: 'username', value: username });
@@ -183,11 +187,7 @@ export class AccountsService {
 
   /** Sets a new password (a forgotten one, say); the user's sessions end. Audited `user.password_reset`. */
   async resetPassword(actor: string, username: string, password: string): Promise<UserView> {
-    if (password.length < MIN_PASSWORD_LENGTH)
-      throw errors.validation(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
-        field: 'password',
-      });
-    const passwordHash = await hash(password, argon2Options);
+    const passwordHash = await hashPassword(password);
     return this.db.transaction().execute(async (trx) => {
       const user = await this.existingUser(trx, username);
       const row = await repo.updateUser(trx, user.id, { passwordHash });

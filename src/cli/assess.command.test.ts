@@ -6,8 +6,8 @@ describe('tandem assess [embedded]', () => {
   terminalFor('embedded', 'tandem-assess-cli-');
 
   it('refuses a port not its own, a day that does not exist and a share outside 0..1, saying what it expects', async () => {
-    await expect(runTandem('assess', '--port', 'XXXXX', '--date', '2022-03-01')).rejects.toThrow(
-      "XXXXX is not one of this customs service's ports (BEANR; TANDEM_PORTS)",
+    await expect(runTandem('assess', '--port', 'NLRTM', '--date', '2022-03-01')).rejects.toThrow(
+      "NLRTM is not one of this customs service's ports (BEANR; TANDEM_PORTS)",
     );
     await expect(runTandem('assess', '--port', 'BEANR', '--date', '2022-02-30')).rejects.toThrow(
       '--date 2022-02-30: expected a day YYYY-MM-DD that exists',

@@ -98,18 +98,13 @@ export function registerMoCommands(program: Command): void {
         // Read and check every photo first, so a missing or unfit file stops the command before
         // anything is saved (or shared).
         const photos = opts.photo.map((file) => {
-          let bytes: Buffer;
           try {
-            bytes = fs.readFileSync(file);
-          } catch (e) {
-            throw errors.validation(`--photo ${file}: ${e instanceof Error ? e.message : String(e)}`);
-          }
-          try {
+            const bytes = fs.readFileSync(file);
             checkMoPhoto(bytes);
+            return { file, bytes };
           } catch (e) {
             throw errors.validation(`--photo ${file}: ${e instanceof Error ? e.message : String(e)}`);
           }
-          return { file, bytes };
         });
         checkPhotoLimits(photos.map((p) => ({ byteSize: p.bytes.length })));
         const reports = reportsOf(ctx);

@@ -10,7 +10,7 @@ import { errors } from '../errors.ts';
 import { FederationService } from '../federation/federation.service.ts';
 import { loadOrCreateIdentity } from '../federation/identity.ts';
 import { objectTypeSchema, type PartnerPolicy, partnerPolicySchema } from '../federation/sharing.ts';
-import { patchOf } from '../lib/zod-patch.ts';
+import { patchOf } from '../lib/zod-input.ts';
 import { registerAlertCommands } from './alert.command.ts';
 import { type CommandContext, cliActor, parseFields, printJson, withDatabase } from './context.ts';
 

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { type RouteModule, route, routeModule } from '../api/route-kit.ts';
-import { patchOf } from '../lib/zod-patch.ts';
+import { patchOf } from '../lib/zod-input.ts';
 import { MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES } from './delivery.ts';
 import { federationErrors } from './errors.ts';
 import { FEED_SIGNATURE_HEADER, type FederationService } from './federation.service.ts';

@@ -7,7 +7,7 @@
  * objects are queued: what partners sent is never passed on.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { writeAudit } from '../db/audit.ts';
 import type { DB } from '../db/schema.ts';
 import type { FederationMessageKind, FederationObjectType } from '../db/tables/federation.ts';
@@ -137,6 +137,26 @@ async function holds(trx: Transaction<DB>, partner: Partner, o: OutboundObject):
     .limit(1)
     .executeTakeFirst();
   return last !== undefined && last.kind === o.upsert.kind;
+}
+
+/**
+ * The objects of a type that the partner holds, as `holds` judges one: those whose last message
+ * queued or sent to it is an upsert. For applying a narrowed policy to what was shared already.
+ */
+export async function objectsHeldBy(
+  trx: Transaction<DB>,
+  partnerCode: string,
+  type: FederationObjectType,
+  upsertKind: FederationMessageKind,
+): Promise<number[]> {
+  const rows = await sql<{ object_id: number }>`
+    select distinct on (object_id) object_id, kind
+      from federation_deliveries
+     where object_type = ${type} and partner_code = ${partnerCode} and status in ('pending', 'delivered')
+     order by object_id, id desc`.execute(trx);
+  return (rows.rows as { object_id: number; kind: string }[])
+    .filter((r) => r.kind === upsertKind)
+    .map((r) => Number(r.object_id));
 }
 
 /** Queues a message outside the TLP policy (joint statistics, by agreement); the caller checked the agreement. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { IdentifierKind } from '../db/tables/federation.ts';
 import { isToOrder, normalizePartyName, normalizeSeal } from '../domain/index.ts';
-import { patchOf, periodEnd } from '../lib/zod-patch.ts';
+import { patchOf, periodEnd } from '../lib/zod-input.ts';
 
 export const tlpSchema = z.enum(['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']);
 export type Tlp = z.infer<typeof tlpSchema>;

@@ -28,7 +28,7 @@ import {
 import { listPartners, type Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
 import { roundMass } from '../lib/mass.ts';
-import { periodEnd } from '../lib/zod-patch.ts';
+import { periodEnd } from '../lib/zod-input.ts';
 import type { Logger } from '../logger.ts';
 import { RiskProfileService } from '../risk/profiles.service.ts';
 import { tlpSchema } from './alert.ts';
@@ -195,6 +195,11 @@ async function share(trx: Transaction<DB>, r: OperationRow, self: string): Promi
   });
 }
 
+/** One operation, locked for the rest of the transaction. */
+function lockOperation(trx: Transaction<DB>, id: number): Promise<OperationRow | undefined> {
+  return trx.selectFrom('joint_operations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export class JointOperationService {
   private readonly profiles: RiskProfileService;
 
@@ -277,12 +282,7 @@ export class JointOperationService {
     reason?: string,
   ): Promise<{ operation: JointOperation; sharing: PartnerShareOutcome[] }> {
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('joint_operations')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await lockOperation(trx, id);
       if (!current?.local) throw errors.notFound('joint operation led by this instance', String(id));
       if (current.status === 'cancelled') return { operation: await present(trx, current), sharing: [] };
       const row = await trx
@@ -345,12 +345,7 @@ export class JointOperationService {
    */
   async adopt(actor: string, id: number): Promise<JointOperation> {
     await this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('joint_operations')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const current = await lockOperation(trx, id);
       if (!current || current.local)
         throw errors.notFound('joint operation received from a partner', String(id));
       if (current.status !== 'active')

@@ -16,7 +16,7 @@ import type { DB } from '../db/schema.ts';
 import type { MoReportsTable } from '../db/tables/federation-objects.ts';
 import { errors } from '../errors.ts';
 import { federationErrors } from '../federation/errors.ts';
-import { approveHeldShares, queueObjectShares } from '../federation/object-queue.ts';
+import { approveHeldShares, objectsHeldBy, queueObjectShares } from '../federation/object-queue.ts';
 import {
   MAX_PHOTO_BYTES,
   MAX_PHOTO_BYTES_PER_REPORT,
@@ -28,7 +28,7 @@ import type { Partner } from '../federation/partners.repo.ts';
 import type { PartnerShareOutcome } from '../federation/share-queue.ts';
 import { decideSharing } from '../federation/sharing.ts';
 import { type RecognisedFile, readBlob, recogniseFile, sha256Hex, storeBlob } from '../inspection/blobs.ts';
-import { patchOf } from '../lib/zod-patch.ts';
+import { patchOf } from '../lib/zod-input.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type MoRow = Selectable<MoReportsTable>;
@@ -224,19 +224,14 @@ async function share(trx: Transaction<DB>, r: MoRow): Promise<PartnerShareOutcom
  * shared again. Call in the policy's transaction (as reshareAlertsAfterPolicy for alerts).
  */
 export async function reshareMoReportsAfterPolicy(trx: Transaction<DB>, partner: Partner): Promise<number[]> {
+  const ids = await objectsHeldBy(trx, partner.code, 'mo_report', 'mo.upsert');
+  if (ids.length === 0) return [];
   const held = await trx
-    .selectFrom('mo_reports as r')
-    .selectAll('r')
-    .where('r.local', '=', true)
-    .where('r.status', '=', 'active')
-    .where(
-      sql<string>`(select d.kind from federation_deliveries d
-                    where d.object_type = 'mo_report' and d.object_id = r.id
-                      and d.partner_code = ${partner.code} and d.status in ('pending', 'delivered')
-                    order by d.id desc limit 1)`,
-      '=',
-      'mo.upsert',
-    )
+    .selectFrom('mo_reports')
+    .selectAll()
+    .where('local', '=', true)
+    .where('status', '=', 'active')
+    .where('id', 'in', ids)
     .execute();
   const reshared: number[] = [];
   for (const row of held) {

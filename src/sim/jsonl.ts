@@ -107,10 +107,11 @@ export function containerEventRecord(e: Move): ContainerEventRecord {
 const line = (type: string, record: object) => `${JSON.stringify({ type, ...record })}\n`;
 
 function callLines(t: CallTraffic): { calls: string; consignments: string; events: string } {
+  const declaredAt = manifestDeclaredAt(t);
   return {
     calls: line('port_call', portCallRecord(t.call)),
     consignments: t.consignments
-      .map((k) => line('consignment', consignmentRecord(k, t.call, manifestDeclaredAt(t))))
+      .map((k) => line('consignment', consignmentRecord(k, t.call, declaredAt)))
       .join(''),
     events: [...t.discharges, ...t.loads]
       .map((e) => line('container_event', containerEventRecord(e)))

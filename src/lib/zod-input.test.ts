@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { z } from 'zod';
-import { patchOf, periodEnd } from './zod-patch.ts';
+import { patchOf, periodEnd } from './zod-input.ts';
 
 it('patchOf leaves out what a change does not name, where partial() would apply the defaults', () => {
   const schema = z.object({
